@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from .admin_scoping import RegionScopedAdmin
+from .models import (
+    ContextEvent,
+    Organisation,
+    Profile,
+    Region,
+    RegionOrganisation,
+    RegionOwnership,
+    RegionStakeholder,
+    Stakeholder,
+)
+
+
+class RegionOwnershipInline(admin.TabularInline):
+    model = RegionOwnership
+    fk_name = "region"
+    extra = 0
+
+
+class RegionOrganisationInline(admin.TabularInline):
+    model = RegionOrganisation
+    extra = 0
+
+
+class RegionStakeholderInline(admin.TabularInline):
+    model = RegionStakeholder
+    extra = 0
+    autocomplete_fields = ["stakeholder"]
+
+
+@admin.register(Region)
+class RegionAdmin(RegionScopedAdmin):
+    region_path = "pk"
+    list_display = ["name", "code", "status", "owner", "owner_since"]
+    list_filter = ["status"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["researchers"]
+    inlines = [RegionOwnershipInline, RegionOrganisationInline, RegionStakeholderInline]
+
+
+@admin.register(RegionOwnership)
+class RegionOwnershipAdmin(RegionScopedAdmin):
+    list_display = ["region", "owner", "started_on", "ended_on"]
+
+
+@admin.register(RegionOrganisation)
+class RegionOrganisationAdmin(RegionScopedAdmin):
+    list_display = ["region", "organisation", "joined_on", "left_on"]
+
+
+@admin.register(RegionStakeholder)
+class RegionStakeholderAdmin(RegionScopedAdmin):
+    list_display = ["region", "stakeholder", "core_group", "joined_on", "left_on"]
+
+
+@admin.register(ContextEvent)
+class ContextEventAdmin(RegionScopedAdmin):
+    list_display = ["region", "date", "kind", "description"]
+    list_filter = ["kind"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RegionScopedAdmin):
+    region_path = "regions"
+    list_display = ["name", "sector"]
+    list_filter = ["sector"]
+    search_fields = ["name"]
+
+
+@admin.register(Stakeholder)
+class StakeholderAdmin(RegionScopedAdmin):
+    region_path = "regions"
+    list_display = ["name", "organisation", "function_level", "email", "user"]
+    list_filter = ["function_level", "organisation__sector"]
+    search_fields = ["name", "email", "organisation__name"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)

@@ -1,0 +1,263 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_PROJECT_LEADER = "npl", _("National project leader")
+    REGIONAL_PROJECT_LEADER = "rpl", _("Regional project leader")
+    RESEARCHER = "researcher", _("Researcher")
+    STAKEHOLDER = "stakeholder", _("Stakeholder")
+    STEERING_BOARD = "board", _("Steering board member")
+
+
+class Profile(models.Model):
+    """The role a login plays in the programme. Access rules hang off this role."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class Sector(models.TextChoices):
+    MENTAL_HEALTH_CARE = "mhc", _("mental health care")
+    SOCIAL_SECURITY = "ssi", _("social security institute")
+    MUNICIPALITY = "municipality", _("municipality")
+    HEALTH_INSURER = "insurer", _("health insurer")
+    REINTEGRATION = "reintegration", _("job reintegration agency")
+    EMPLOYER = "employer", _("employer")
+    CLIENT_ORGANISATION = "client", _("client organisation")
+    OTHER = "other", _("other")
+
+
+class FunctionLevel(models.TextChoices):
+    OPERATIONAL = "operational", _("operational")
+    DATA = "data", _("data/information")
+    POLICY = "policy", _("policy")
+    MANAGEMENT = "management", _("management")
+    DIRECTOR = "director", _("director")
+    POLITICAL = "political", _("political")
+
+
+class RegionStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    PAUSED = "paused", _("paused")
+    STOPPED = "stopped", _("stopped")
+    COMPLETED = "completed", _("completed")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Stakeholder(models.Model):
+    """A person who represents an organisation; optionally a login of the stakeholder role."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="stakeholders"
+    )
+    function_level = models.CharField(
+        _("function level"), max_length=20, choices=FunctionLevel.choices
+    )
+    function_title = models.CharField(_("function"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stakeholder",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+    @property
+    def sector(self):
+        return self.organisation.sector
+
+
+class Region(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(
+        _("labour market region code"), max_length=10, blank=True, help_text=_("For example AM18.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    starting_point = models.TextField(
+        _("starting point"),
+        blank=True,
+        help_text=_("How the sectors worked together when the region joined."),
+    )
+    collaboration_needs = models.TextField(_("collaboration needs"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RegionStatus.choices, default=RegionStatus.ACTIVE
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_regions",
+        verbose_name=_("regional project leader"),
+    )
+    owner_since = models.DateField(_("owner since"), null=True, blank=True)
+    researchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="researched_regions"
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="RegionOrganisation", related_name="regions"
+    )
+    stakeholders = models.ManyToManyField(
+        Stakeholder, through="RegionStakeholder", related_name="regions"
+    )
+    joined_on = models.DateField(_("joined the programme on"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    @transaction.atomic
+    def hand_over(self, new_owner, *, by=None, note="", on=None):
+        """Give the region a new regional project leader; its history stays with it."""
+        on = on or timezone.localdate()
+        self.ownerships.filter(ended_on__isnull=True).update(ended_on=on)
+        RegionOwnership.objects.create(
+            region=self, owner=new_owner, started_on=on, handed_over_by=by, note=note
+        )
+        self.owner = new_owner
+        self.owner_since = on
+        self.save(update_fields=["owner", "owner_since"])
+
+
+class RegionOwnership(models.Model):
+    """Who owned a region when: a handover keeps the whole line of owners."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="ownerships")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="region_ownerships"
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["region", "started_on", "id"]
+        verbose_name = _("region ownership")
+        verbose_name_plural = _("region ownerships")
+
+    def __str__(self):
+        return f"{self.region}: {self.owner} from {self.started_on}"
+
+
+class RegionOrganisation(models.Model):
+    """An organisation taking part in a region's roadmap."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="participations"
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "organisation"], name="unique_region_organisation"
+            )
+        ]
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+
+    def __str__(self):
+        return f"{self.organisation} in {self.region}"
+
+
+class RegionStakeholder(models.Model):
+    """A stakeholder taking part in a region's project group."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="memberships"
+    )
+    core_group = models.BooleanField(
+        _("core group"), default=True, help_text=_("Member of the regional project group.")
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "stakeholder"], name="unique_region_stakeholder"
+            )
+        ]
+        verbose_name = _("project group member")
+        verbose_name_plural = _("project group members")
+
+    def __str__(self):
+        return f"{self.stakeholder} in {self.region}"
+
+
+class ContextEventKind(models.TextChoices):
+    LEGISLATION = "legislation", _("legislation")
+    POLICY = "policy", _("policy")
+    FUNDING = "funding", _("funding")
+    PERSONNEL = "personnel", _("personnel")
+    OTHER = "other", _("other")
+
+
+class ContextEvent(models.Model):
+    """A change outside the roadmap (rules, money, people) that affects a region."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="context_events")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ContextEventKind.choices)
+    description = models.TextField(_("description"))
+    impact = models.TextField(_("impact"), blank=True)
+    share_with_network = models.BooleanField(_("share with the learning network"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("context event")
+        verbose_name_plural = _("context events")
+
+    def __str__(self):
+        return f"{self.region}: {self.get_kind_display()} on {self.date}"

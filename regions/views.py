@@ -1,0 +1,63 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.vary import vary_on_headers
+
+from steps.models import RegionStep
+from steps.views import roadmap_context
+
+from .access import get_region_for_user, role_of, visible_regions
+from .models import RegionStakeholder, Role
+
+
+@login_required
+def home(request):
+    """Send each role to where it works."""
+    role = role_of(request.user)
+    regions = visible_regions(request.user)
+    if role in {Role.REGIONAL_PROJECT_LEADER, Role.STAKEHOLDER}:
+        only = list(regions.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            return redirect("regions:detail", only[0])
+    return redirect("regions:list")
+
+
+@login_required
+def region_list(request):
+    regions = (
+        visible_regions(request.user)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "region_steps",
+                queryset=RegionStep.objects.select_related("step").order_by("step__order"),
+            )
+        )
+    )
+    return TemplateResponse(request, "regions/region_list.html", {"regions": regions})
+
+
+def region_page_context(request, region, bound=None) -> dict:
+    context = roadmap_context(request, region, bound)
+    context["ownerships"] = region.ownerships.select_related("owner", "handed_over_by")
+    context["members"] = (
+        RegionStakeholder.objects.filter(region=region)
+        .select_related("stakeholder__organisation")
+        .order_by("stakeholder__organisation__name", "stakeholder__name")
+    )
+    context["context_events"] = region.context_events.all()[:10]
+    return context
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def region_detail(request, pk):
+    region = get_region_for_user(request.user, pk)
+    if request.htmx and request.htmx.target == "roadmap":
+        return TemplateResponse(
+            request, "regions/region_detail.html#roadmap", roadmap_context(request, region)
+        )
+    return TemplateResponse(
+        request, "regions/region_detail.html", region_page_context(request, region)
+    )

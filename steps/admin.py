@@ -1,0 +1,143 @@
+from django.contrib import admin
+
+from regions.admin_scoping import RegionScopedAdmin
+
+from .models import (
+    Activity,
+    BusinessCase,
+    Decision,
+    DecisionPoint,
+    Indicator,
+    Intervention,
+    Measurement,
+    Milestone,
+    RegionIntervention,
+    RegionStep,
+    Scenario,
+    ScenarioBenefit,
+    ScenarioCost,
+    Step,
+    StepRequirement,
+    StepTransition,
+    TargetGroup,
+    WorkPlan,
+    WorkPlanVersion,
+)
+
+
+class StepRequirementInline(admin.TabularInline):
+    model = StepRequirement
+    extra = 0
+
+
+@admin.register(Step)
+class StepAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "planned_duration_days"]
+    inlines = [StepRequirementInline]
+
+
+@admin.register(DecisionPoint)
+class DecisionPointAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "after_step", "before_step"]
+
+
+@admin.register(StepRequirement)
+class StepRequirementAdmin(admin.ModelAdmin):
+    list_display = ["step", "sector", "function_level"]
+
+
+class StepTransitionInline(admin.TabularInline):
+    model = StepTransition
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "on", "at", "by", "note"]
+
+
+@admin.register(RegionStep)
+class RegionStepAdmin(RegionScopedAdmin):
+    list_display = ["region", "step", "status", "started_on", "planned_end", "completed_on"]
+    list_filter = ["status", "step"]
+    inlines = [StepTransitionInline]
+
+
+@admin.register(StepTransition)
+class StepTransitionAdmin(RegionScopedAdmin):
+    region_path = "region_step__region"
+    list_display = ["region_step", "from_status", "to_status", "on", "by"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(RegionScopedAdmin):
+    list_display = ["region", "decision_point", "outcome", "decided_on"]
+    list_filter = ["outcome", "decision_point"]
+
+
+@admin.register(Intervention)
+class InterventionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "adopted_from"]
+
+
+@admin.register(RegionIntervention)
+class RegionInterventionAdmin(RegionScopedAdmin):
+    list_display = ["region", "intervention", "chosen_on"]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(RegionScopedAdmin):
+    list_display = ["region", "estimated_population", "pilot_size"]
+
+
+@admin.register(BusinessCase)
+class BusinessCaseAdmin(RegionScopedAdmin):
+    list_display = ["region", "updated_at"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(RegionScopedAdmin):
+    region_path = "business_case__region"
+    list_display = ["name", "business_case", "clients", "success_rate", "horizon_months"]
+
+
+@admin.register(ScenarioCost)
+class ScenarioCostAdmin(RegionScopedAdmin):
+    region_path = "scenario__business_case__region"
+    list_display = ["scenario", "organisation", "kind", "amount"]
+
+
+@admin.register(ScenarioBenefit)
+class ScenarioBenefitAdmin(RegionScopedAdmin):
+    region_path = "scenario__business_case__region"
+    list_display = ["scenario", "organisation", "monthly_amount"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(RegionScopedAdmin):
+    list_display = ["region", "title", "updated_at"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(RegionScopedAdmin):
+    region_path = "work_plan__region"
+    list_display = ["title", "work_plan", "start_month", "end_month", "cost"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(RegionScopedAdmin):
+    region_path = "work_plan__region"
+    list_display = ["title", "work_plan", "month"]
+
+
+@admin.register(WorkPlanVersion)
+class WorkPlanVersionAdmin(RegionScopedAdmin):
+    region_path = "work_plan__region"
+    list_display = ["work_plan", "number", "published_at"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(RegionScopedAdmin):
+    list_display = ["region", "name", "unit", "period_kind", "target_per_period"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(RegionScopedAdmin):
+    region_path = "indicator__region"
+    list_display = ["indicator", "period", "value", "source"]

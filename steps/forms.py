@@ -1,0 +1,85 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Stakeholder
+
+from .models import DecisionOutcome
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StepStartForm(forms.Form):
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput())
+    planned_end = forms.DateField(
+        label=_("Planned end"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the step's planned duration from the start."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("started_on"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The planned end lies before the start."))
+        return data
+
+
+class StepCompleteForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What did this step produce?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        required=False,
+    )
+    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
+
+    def __init__(self, *args, region_step=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["completed_on"].initial = timezone.localdate()
+        if region_step is not None:
+            self.fields["summary"].initial = region_step.summary
+
+
+class StepSkipForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this step skipped?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    decided_by = forms.ModelMultipleChoiceField(
+        label=_("Decided by"),
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+        if region is not None:
+            self.fields["decided_by"].queryset = (
+                Stakeholder.objects.filter(memberships__region=region)
+                .select_related("organisation")
+                .order_by("organisation__name", "name")
+            )

@@ -1,0 +1,550 @@
+"""The roadmap: step definitions, each region's progress through them, decisions, and the
+deliverables that complete a step (target group, business case, work plan, monitoring).
+
+The step and decision rules live in ``steps/services.py``; these models carry the data and
+the questions that do not need a transaction.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import FunctionLevel, Organisation, Region, Sector
+
+
+class Step(models.Model):
+    """One step of the roadmap (1, 2a, 2b, 3, 4, 5). Created by a data migration."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    deliverables = models.TextField(_("deliverables"))
+    planned_duration_days = models.PositiveIntegerField(_("planned duration (days)"))
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class StepRequirement(models.Model):
+    """A sector (at a function level, or any level) that must take part in a step."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="requirements")
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    function_level = models.CharField(
+        _("function level"),
+        max_length=20,
+        choices=FunctionLevel.choices,
+        blank=True,
+        help_text=_("Empty: any level will do."),
+    )
+
+    class Meta:
+        ordering = ["step__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "sector", "function_level"], name="unique_step_requirement"
+            )
+        ]
+        verbose_name = _("step requirement")
+        verbose_name_plural = _("step requirements")
+
+    def __str__(self):
+        return f"{self.step.code}: {self.describe()}"
+
+    def describe(self) -> str:
+        if self.function_level:
+            return _("%(sector)s (%(level)s level)") % {
+                "sector": self.get_sector_display(),
+                "level": self.get_function_level_display(),
+            }
+        return str(self.get_sector_display())
+
+    def is_met_by(self, people) -> bool:
+        """``people`` is an iterable of (sector, function_level) pairs."""
+        return any(
+            sector == self.sector and (not self.function_level or level == self.function_level)
+            for sector, level in people
+        )
+
+
+class DecisionPoint(models.Model):
+    """An explicit decision between two steps (after 2a, after 2b)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    question = models.TextField(_("question"))
+    after_step = models.OneToOneField(
+        Step, on_delete=models.PROTECT, related_name="decision_point_after"
+    )
+    before_step = models.OneToOneField(
+        Step, on_delete=models.PROTECT, related_name="decision_point_before"
+    )
+
+    class Meta:
+        ordering = ["after_step__order"]
+        verbose_name = _("decision point")
+        verbose_name_plural = _("decision points")
+
+    def __str__(self):
+        return self.name
+
+
+class StepStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    SKIPPED = "skipped", _("skipped")
+
+
+class RegionStep(models.Model):
+    """Where one region stands on one step."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="region_steps")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="region_steps")
+    status = models.CharField(
+        _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    completed_on = models.DateField(_("ended on"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    summary = models.TextField(
+        _("deliverable summary"),
+        blank=True,
+        help_text=_("What the region produced in this step."),
+    )
+
+    class Meta:
+        ordering = ["region", "step__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "step"], name="unique_region_step")
+        ]
+        verbose_name = _("region step")
+        verbose_name_plural = _("region steps")
+
+    def __str__(self):
+        return f"{self.region}: step {self.step.code} ({self.get_status_display()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in {StepStatus.COMPLETED, StepStatus.SKIPPED}
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status == StepStatus.IN_PROGRESS
+            and self.planned_end is not None
+            and today > self.planned_end
+        )
+
+    def days_spent(self, today: datetime.date | None = None) -> int | None:
+        if not self.started_on:
+            return None
+        end = self.completed_on or today or timezone.localdate()
+        return (end - self.started_on).days
+
+    def days_late(self, today: datetime.date | None = None) -> int:
+        """Days past the planned end (0 when on time or not started)."""
+        if not self.planned_end or not self.started_on:
+            return 0
+        end = self.completed_on or today or timezone.localdate()
+        return max(0, (end - self.planned_end).days)
+
+
+class StepTransition(models.Model):
+    """A change of a region step's status: the route the region actually took."""
+
+    region_step = models.ForeignKey(
+        RegionStep, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20, choices=StepStatus.choices)
+    to_status = models.CharField(max_length=20, choices=StepStatus.choices)
+    on = models.DateField(_("date"))
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("step transition")
+        verbose_name_plural = _("step transitions")
+
+    def __str__(self):
+        return f"{self.region_step}: {self.from_status} → {self.to_status}"
+
+
+class DecisionOutcome(models.TextChoices):
+    GO = "go", _("go on")
+    REVISE = "revise", _("revise")
+    STOP = "stop", _("stop")
+
+
+class Decision(models.Model):
+    """The outcome of a decision point for a region."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="decisions")
+    decision_point = models.ForeignKey(
+        DecisionPoint, on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=DecisionOutcome.choices)
+    decided_on = models.DateField(_("decided on"), default=timezone.localdate)
+    rationale = models.TextField(_("rationale"))
+    decided_by = models.ManyToManyField(
+        "regions.Stakeholder", blank=True, related_name="decisions", verbose_name=_("decided by")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # The business-case scenario accepted at the 2b decision point, frozen as it was.
+    accepted_scenario = models.ForeignKey(
+        "Scenario", on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    accepted_scenario_snapshot = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_on", "recorded_at", "id"]
+        get_latest_by = ["decided_on", "recorded_at", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.region}: {self.decision_point} → {self.get_outcome_display()}"
+
+
+# --- 2a: intervention and target group -------------------------------------------------
+
+
+class Intervention(models.Model):
+    """A vocational rehabilitation intervention. Catalogue entries have no region; a region's
+    own (developed or adopted from another region) carry the region."""
+
+    code = models.CharField(_("short name"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_interventions",
+        help_text=_("Empty for the national catalogue."),
+    )
+    adopted_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="adoptions"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+
+class RegionIntervention(models.Model):
+    """An intervention a region chose, and the organisations that deliver it."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="interventions")
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="region_choices"
+    )
+    delivered_by = models.ManyToManyField(Organisation, blank=True, related_name="+")
+    chosen_on = models.DateField(_("chosen on"), default=timezone.localdate)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "intervention"], name="unique_region_intervention"
+            )
+        ]
+        verbose_name = _("chosen intervention")
+        verbose_name_plural = _("chosen interventions")
+
+    def __str__(self):
+        return f"{self.region}: {self.intervention.code}"
+
+
+class TargetGroup(models.Model):
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="target_group")
+    description = models.TextField(_("description"))
+    inclusion_criteria = models.JSONField(_("inclusion criteria"), default=list, blank=True)
+    exclusion_criteria = models.JSONField(_("exclusion criteria"), default=list, blank=True)
+    estimated_population = models.PositiveIntegerField(
+        _("estimated population"), null=True, blank=True
+    )
+    pilot_size = models.PositiveIntegerField(_("planned pilot size"), null=True, blank=True)
+    shared_goal = models.TextField(_("shared goal of the collaboration"), blank=True)
+    barriers = models.TextField(_("barriers found"), blank=True)
+    facilitators = models.TextField(_("facilitators found"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return f"{self.region}: target group"
+
+
+# --- 2b: business case ------------------------------------------------------------------
+
+
+class BusinessCase(models.Model):
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="business_case")
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("business case")
+        verbose_name_plural = _("business cases")
+
+    def __str__(self):
+        return f"{self.region}: business case"
+
+
+class SplitKind(models.TextChoices):
+    NONE = "none", _("each keeps its own savings")
+    PROPORTIONAL = "proportional", _("proportional to investment")
+    INVESTORS_FIRST = "investors_first", _("investors recover first, then agreed percentages")
+    PERCENTAGES = "percentages", _("agreed percentages")
+
+
+class Scenario(models.Model):
+    business_case = models.ForeignKey(
+        BusinessCase, on_delete=models.CASCADE, related_name="scenarios"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    clients = models.PositiveIntegerField(_("clients"))
+    success_rate = models.DecimalField(
+        _("success rate"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    lag_months = models.PositiveSmallIntegerField(_("months before savings start"))
+    horizon_months = models.PositiveSmallIntegerField(
+        _("horizon (months)"), validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    intervention_months = models.PositiveSmallIntegerField(_("intervention months"))
+    annual_discount_rate = models.DecimalField(
+        _("annual discount rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    split_kind = models.CharField(
+        _("savings split"), max_length=20, choices=SplitKind.choices, default=SplitKind.NONE
+    )
+    # {organisation id (as text): percentage} for the percentage-based splits.
+    split_percentages = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["business_case", "order", "id"]
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+
+    def __str__(self):
+        return self.name
+
+
+class CostKind(models.TextChoices):
+    ONE_OFF = "one_off", _("one-off")
+    PER_CLIENT = "per_client", _("per client")
+    PER_MONTH = "per_month", _("per month")
+
+
+class ScenarioCost(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="costs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=CostKind.choices)
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["scenario", "id"]
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_kind_display()} {self.amount}"
+
+
+class ScenarioBenefit(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="benefits")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    monthly_amount = models.DecimalField(
+        _("saved per client in work per month (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["scenario", "id"]
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+
+    def __str__(self):
+        return f"{self.organisation}: {self.monthly_amount} per client per month"
+
+
+# --- 3: work plan -----------------------------------------------------------------------
+
+
+class WorkPlan(models.Model):
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="work_plan")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+
+    def __str__(self):
+        return self.title or f"{self.region}: work plan"
+
+
+class Activity(models.Model):
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    responsible_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    start_month = models.PositiveSmallIntegerField(_("start month"), default=1)
+    end_month = models.PositiveSmallIntegerField(_("end month"), default=1)
+    cost = models.DecimalField(
+        _("cost (€)"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    paying_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["work_plan", "start_month", "order", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return self.title
+
+
+class Milestone(models.Model):
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    month = models.PositiveSmallIntegerField(_("month"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["work_plan", "month", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+
+class WorkPlanVersion(models.Model):
+    """A published draft of a work plan, frozen: later edits do not change it."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    # Everything needed to show or render this version without the live work plan.
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["work_plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["work_plan", "number"], name="unique_work_plan_version")
+        ]
+        verbose_name = _("work plan version")
+        verbose_name_plural = _("work plan versions")
+
+    def __str__(self):
+        return f"{self.work_plan} v{self.number}"
+
+
+# --- 5: monitoring ----------------------------------------------------------------------
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+
+
+class Indicator(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="indicators")
+    key = models.SlugField(_("key"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=50)
+    period_kind = models.CharField(
+        _("period"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER
+    )
+    target_per_period = models.DecimalField(
+        _("target per period"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    horizon_months = models.PositiveSmallIntegerField(_("horizon (months)"), default=36)
+    start_date = models.DateField(_("monitoring starts"), null=True, blank=True)
+    derived_from = models.ForeignKey(
+        Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["region", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "key"], name="unique_region_indicator")
+        ]
+        verbose_name = _("monitoring indicator")
+        verbose_name_plural = _("monitoring indicators")
+
+    def __str__(self):
+        return f"{self.region}: {self.name}"
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    period = models.PositiveSmallIntegerField(
+        _("period"), help_text=_("Number of the month or quarter since monitoring started, from 1.")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="unique_measurement")
+        ]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self):
+        return f"{self.indicator} #{self.period}: {self.value}"

@@ -1,0 +1,103 @@
+"""Reads of a region's roadmap: the step track and the answer to "where are we now?"."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from regions.models import Region
+
+from .models import Decision, DecisionOutcome, DecisionPoint, RegionStep, StepStatus
+
+
+@dataclass
+class DecisionPointRow:
+    point: DecisionPoint
+    decisions: list[Decision]
+
+    @property
+    def latest(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def is_go(self) -> bool:
+        return self.latest is not None and self.latest.outcome == DecisionOutcome.GO
+
+
+@dataclass
+class TrackRow:
+    region_step: RegionStep
+    decision_point_after: DecisionPointRow | None = None
+    overdue: bool = False
+    days_late: int = 0
+    is_current: bool = False
+
+
+@dataclass
+class Roadmap:
+    region: Region
+    rows: list[TrackRow]
+    current: TrackRow | None
+    next_row: TrackRow | None
+    last_decision: Decision | None
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def pending_decision(self) -> DecisionPointRow | None:
+        """A decision point whose step before is done and whose step after has not started."""
+        for index, row in enumerate(self.rows):
+            point = row.decision_point_after
+            if point is None or not row.region_step.is_done:
+                continue
+            following = self.rows[index + 1].region_step
+            if following.status == StepStatus.NOT_STARTED and not point.is_go:
+                return point
+        return None
+
+
+def region_roadmap(region: Region, today: datetime.date | None = None) -> Roadmap:
+    """The region's whole track in a fixed number of queries."""
+    today = today or timezone.localdate()
+    region_steps = list(
+        RegionStep.objects.filter(region=region).select_related("step").order_by("step__order")
+    )
+    points = {
+        point.after_step_id: point
+        for point in DecisionPoint.objects.select_related("after_step", "before_step")
+    }
+    decisions_by_point: dict[int, list[Decision]] = {}
+    decisions = list(
+        Decision.objects.filter(region=region)
+        .select_related("decision_point", "recorded_by")
+        .prefetch_related("decided_by__organisation")
+        .order_by("decided_on", "recorded_at", "id")
+    )
+    for decision in decisions:
+        decisions_by_point.setdefault(decision.decision_point_id, []).append(decision)
+
+    rows = []
+    for region_step in region_steps:
+        point = points.get(region_step.step_id)
+        rows.append(
+            TrackRow(
+                region_step=region_step,
+                decision_point_after=(
+                    DecisionPointRow(point, decisions_by_point.get(point.pk, [])) if point else None
+                ),
+                overdue=region_step.is_overdue(today),
+                days_late=region_step.days_late(today),
+            )
+        )
+    in_progress = [row for row in rows if row.region_step.status == StepStatus.IN_PROGRESS]
+    current = in_progress[-1] if in_progress else None
+    if current:
+        current.is_current = True
+    next_row = next((row for row in rows if row.region_step.status == StepStatus.NOT_STARTED), None)
+    return Roadmap(
+        region=region,
+        rows=rows,
+        current=current,
+        next_row=next_row,
+        last_decision=decisions[-1] if decisions else None,
+        today=today,
+    )

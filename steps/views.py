@@ -1,0 +1,170 @@
+"""Moving a region along the roadmap: start, complete or skip a step, record a decision.
+
+Each view is a form post. With htmx the region's step track is re-rendered in place; without
+JavaScript the same post redirects back to the region page, or shows it with the errors.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from regions.access import can_edit_region, get_region_for_user
+
+from . import services
+from .forms import DecisionForm, StepCompleteForm, StepSkipForm, StepStartForm
+from .models import DecisionPoint, RegionStep, StepStatus
+from .selectors import region_roadmap
+
+
+def roadmap_context(request, region, bound: dict | None = None) -> dict:
+    """The step track with, for an editor, the forms that fit where the region stands.
+
+    ``bound`` holds a submitted form (keyed like the forms below) so that its errors and
+    the text the user typed are shown in place of an empty form.
+    """
+    bound = bound or {}
+    roadmap = region_roadmap(region)
+    can_edit = can_edit_region(request.user, region)
+    if can_edit:
+        for row in roadmap.rows:
+            region_step = row.region_step
+            code = region_step.step.code
+            if region_step.status == StepStatus.IN_PROGRESS:
+                row.complete_form = bound.get(("complete", code)) or StepCompleteForm(
+                    prefix=f"complete-{code}", region_step=region_step
+                )
+        if roadmap.next_row is not None:
+            row = roadmap.next_row
+            code = row.region_step.step.code
+            row.start_blocker = services.start_blocker(row.region_step)
+            if not row.start_blocker:
+                row.start_form = bound.get(("start", code)) or StepStartForm(prefix=f"start-{code}")
+                row.skip_form = bound.get(("skip", code)) or StepSkipForm(prefix=f"skip-{code}")
+        pending = roadmap.pending_decision
+        if pending is not None and not services.decision_blocker(region, pending.point):
+            code = pending.point.code
+            pending.form = bound.get(("decision", code)) or DecisionForm(
+                prefix=f"decision-{code}", region=region
+            )
+    return {"region": region, "roadmap": roadmap, "can_edit": can_edit}
+
+
+def render_roadmap(request, region, *, bound=None, status=200, extra=None):
+    """The track partial for htmx, the whole region page otherwise."""
+    if request.htmx:
+        template = "regions/region_detail.html#roadmap"
+        context = roadmap_context(request, region, bound)
+    else:
+        from regions.views import region_page_context
+
+        template = "regions/region_detail.html"
+        context = region_page_context(request, region, bound)
+    context.update(extra or {})
+    return TemplateResponse(request, template, context, status=status)
+
+
+def _done(request, region, message):
+    if request.htmx:
+        return render_roadmap(request, region, extra={"flash": message})
+    messages.success(request, message)
+    return redirect("regions:detail", region.pk)
+
+
+def _region_step(request, region_id, code):
+    region = get_region_for_user(request.user, region_id, write=True)
+    region_step = get_object_or_404(
+        RegionStep.objects.select_related("step", "region"), region=region, step__code=code
+    )
+    return region, region_step
+
+
+@login_required
+@require_POST
+def step_start(request, region_id, code):
+    region, region_step = _region_step(request, region_id, code)
+    form = StepStartForm(request.POST, prefix=f"start-{code}")
+    if form.is_valid():
+        try:
+            services.step_start(
+                region_step=region_step,
+                by=request.user,
+                on=form.cleaned_data["started_on"],
+                planned_end=form.cleaned_data["planned_end"],
+            )
+        except services.RoadmapRuleError as error:
+            form.add_error(None, error.messages)
+        else:
+            return _done(request, region, _("Step %(code)s started.") % {"code": code})
+    return render_roadmap(request, region, bound={("start", code): form}, status=422)
+
+
+@login_required
+@require_POST
+def step_complete(request, region_id, code):
+    region, region_step = _region_step(request, region_id, code)
+    form = StepCompleteForm(request.POST, prefix=f"complete-{code}", region_step=region_step)
+    if form.is_valid():
+        try:
+            services.step_complete(
+                region_step=region_step,
+                by=request.user,
+                on=form.cleaned_data["completed_on"],
+                summary=form.cleaned_data["summary"],
+            )
+        except services.RoadmapRuleError as error:
+            field = "summary" if error.code == "deliverable_missing" else None
+            form.add_error(field, error.messages)
+        else:
+            return _done(request, region, _("Step %(code)s completed.") % {"code": code})
+    return render_roadmap(request, region, bound={("complete", code): form}, status=422)
+
+
+@login_required
+@require_POST
+def step_skip(request, region_id, code):
+    region, region_step = _region_step(request, region_id, code)
+    form = StepSkipForm(request.POST, prefix=f"skip-{code}")
+    if form.is_valid():
+        try:
+            services.step_skip(
+                region_step=region_step, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.RoadmapRuleError as error:
+            form.add_error(None, error.messages)
+        else:
+            return _done(request, region, _("Step %(code)s skipped.") % {"code": code})
+    return render_roadmap(request, region, bound={("skip", code): form}, status=422)
+
+
+@login_required
+@require_POST
+def decision_create(request, region_id, point_code):
+    region = get_region_for_user(request.user, region_id, write=True)
+    point = get_object_or_404(
+        DecisionPoint.objects.select_related("after_step", "before_step"), code=point_code
+    )
+    form = DecisionForm(request.POST, prefix=f"decision-{point_code}", region=region)
+    if form.is_valid():
+        try:
+            decision = services.decision_record(
+                region=region,
+                decision_point=point,
+                outcome=form.cleaned_data["outcome"],
+                rationale=form.cleaned_data["rationale"],
+                decided_by=form.cleaned_data["decided_by"],
+                on=form.cleaned_data["decided_on"],
+                by=request.user,
+            )
+        except services.RoadmapRuleError as error:
+            form.add_error(None, error.messages)
+        else:
+            region.refresh_from_db()
+            return _done(
+                request,
+                region,
+                _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()},
+            )
+    return render_roadmap(request, region, bound={("decision", point_code): form}, status=422)

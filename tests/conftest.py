@@ -1,0 +1,75 @@
+"""Personas shared by every test: one per role, for a region ("region") and an outsider
+region ("other_region"). Tests name them, e.g. ``def test_outsider_gets_404(client, other_rpl)``.
+"""
+
+import pytest
+
+from regions.models import Role
+
+from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
+
+
+@pytest.fixture
+def npl(db):
+    return UserFactory(username="npl", role=Role.NATIONAL_PROJECT_LEADER, is_staff=True)
+
+
+@pytest.fixture
+def rpl(db):
+    return UserFactory(username="rpl", role=Role.REGIONAL_PROJECT_LEADER)
+
+
+@pytest.fixture
+def other_rpl(db):
+    return UserFactory(username="other_rpl", role=Role.REGIONAL_PROJECT_LEADER)
+
+
+@pytest.fixture
+def researcher(db):
+    return UserFactory(username="researcher", role=Role.RESEARCHER)
+
+
+@pytest.fixture
+def board(db):
+    return UserFactory(username="board", role=Role.STEERING_BOARD)
+
+
+@pytest.fixture
+def region(rpl, researcher):
+    region = RegionFactory(name="Rivierenland", owner=rpl)
+    region.researchers.add(researcher)
+    return region
+
+
+@pytest.fixture
+def other_region(other_rpl):
+    return RegionFactory(name="Noorderveen", owner=other_rpl)
+
+
+@pytest.fixture
+def stakeholder_user(region):
+    user = UserFactory(username="stakeholder", role=Role.STAKEHOLDER)
+    add_member(region, StakeholderFactory(user=user))
+    return user
+
+
+@pytest.fixture
+def other_stakeholder_user(other_region):
+    user = UserFactory(username="other_stakeholder", role=Role.STAKEHOLDER)
+    add_member(other_region, StakeholderFactory(user=user))
+    return user
+
+
+@pytest.fixture
+def personas(npl, rpl, other_rpl, researcher, board, stakeholder_user, other_stakeholder_user):
+    """Every role, keyed by the name the access matrices use."""
+    return {
+        "npl": npl,
+        "rpl": rpl,
+        "other_rpl": other_rpl,
+        "researcher": researcher,
+        "board": board,
+        "stakeholder": stakeholder_user,
+        "other_stakeholder": other_stakeholder_user,
+        "anonymous": None,
+    }
