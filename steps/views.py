@@ -33,7 +33,7 @@ def roadmap_context(request, region, bound: dict | None = None) -> dict:
             region_step = row.region_step
             code = region_step.step.code
             if region_step.status == StepStatus.IN_PROGRESS:
-                row.complete_form = bound.get(("complete", code)) or StepCompleteForm(
+                row.complete_form = StepCompleteForm(
                     prefix=f"complete-{code}", region_step=region_step
                 )
         if roadmap.next_row is not None:
@@ -41,14 +41,21 @@ def roadmap_context(request, region, bound: dict | None = None) -> dict:
             code = row.region_step.step.code
             row.start_blocker = services.start_blocker(row.region_step)
             if not row.start_blocker:
-                row.start_form = bound.get(("start", code)) or StepStartForm(prefix=f"start-{code}")
-                row.skip_form = bound.get(("skip", code)) or StepSkipForm(prefix=f"skip-{code}")
+                row.start_form = StepStartForm(prefix=f"start-{code}")
+                row.skip_form = StepSkipForm(prefix=f"skip-{code}")
         pending = roadmap.pending_decision
         if pending is not None and not services.decision_blocker(region, pending.point):
-            code = pending.point.code
-            pending.form = bound.get(("decision", code)) or DecisionForm(
-                prefix=f"decision-{code}", region=region
-            )
+            pending.form = DecisionForm(prefix=f"decision-{pending.point.code}", region=region)
+        # A refused form stays on screen where it was sent from, even when the roadmap no
+        # longer offers that action, so that nothing the user typed is lost.
+        for row in roadmap.rows:
+            code = row.region_step.step.code
+            for action in ("start", "skip", "complete"):
+                if (action, code) in bound:
+                    setattr(row, f"{action}_form", bound[(action, code)])
+            point = row.decision_point_after
+            if point is not None and ("decision", point.point.code) in bound:
+                point.form = bound[("decision", point.point.code)]
     return {"region": region, "roadmap": roadmap, "can_edit": can_edit}
 
 

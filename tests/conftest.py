@@ -9,6 +9,12 @@ from regions.models import Role
 from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashers spend ~0.3 s per password by design; tests create many logins.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def npl(db):
     return UserFactory(username="npl", role=Role.NATIONAL_PROJECT_LEADER, is_staff=True)

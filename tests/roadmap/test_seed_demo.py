@@ -1,0 +1,66 @@
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from regions.models import Region, RegionStatus, Role
+from steps.models import Decision, StepStatus
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = ["npl", "rpl1", "rpl2", "rpl3", "rpl4", "researcher", "board"] + [
+    f"stakeholder{n}" for n in range(1, 5)
+]
+
+
+def row_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"regions", "steps", "roadmap_sessions", "agreements", "auth"}
+    }
+
+
+def test_seed_demo_creates_the_four_regions_and_the_logins():
+    call_command("seed_demo", force=True, verbosity=0)
+    assert Region.objects.count() == 4
+    for username in LOGINS:
+        assert authenticate(username=username, password="demo") is not None, username
+    assert (
+        authenticate(username="npl", password="demo").profile.role == Role.NATIONAL_PROJECT_LEADER
+    )
+    for n in range(1, 5):
+        user = authenticate(username=f"stakeholder{n}", password="demo")
+        assert user.stakeholder.regions.get().owner.username == f"rpl{n}"
+
+
+def test_the_demo_regions_tell_their_stories():
+    call_command("seed_demo", force=True, verbosity=0)
+    one, two, three, four = (Region.objects.get(owner__username=f"rpl{n}") for n in range(1, 5))
+    # Region 1 waits at the decision after 2a, so a newcomer can move it along.
+    assert one.region_steps.get(step__code="2a").status == StepStatus.COMPLETED
+    assert not Decision.objects.filter(region=one).exists()
+    assert two.region_steps.get(step__code="3").status == StepStatus.IN_PROGRESS
+    assert list(
+        Decision.objects.filter(region=three, decision_point__code="after-2a").values_list(
+            "outcome", flat=True
+        )
+    ) == ["revise", "go"]
+    assert three.region_steps.get(step__code="4").status == StepStatus.IN_PROGRESS
+    assert four.region_steps.get(step__code="1").is_overdue()
+    assert four.ownerships.count() == 2
+    assert {r.status for r in (one, two, three, four)} == {RegionStatus.ACTIVE}
+
+
+def test_running_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", force=True, verbosity=0)
+    before = row_counts()
+    call_command("seed_demo", force=True, verbosity=0)
+    assert row_counts() == before
+
+
+def test_seed_demo_refuses_to_run_in_production_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=0"):
+        call_command("seed_demo", verbosity=0)
+    assert not Region.objects.exists()
