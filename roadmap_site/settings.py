@@ -155,7 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("ROADMAP_STATIC_ROOT", VAR_DIR / "staticfiles"))
 # Uploaded files and rendered documents are private: they are served only through views
 # that check access, never from a public URL, so there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("ROADMAP_MEDIA_ROOT", VAR_DIR / "media"))
