@@ -39,6 +39,18 @@ class RegionAdmin(RegionScopedAdmin):
     filter_horizontal = ["researchers"]
     inlines = [RegionOwnershipInline, RegionOrganisationInline, RegionStakeholderInline]
 
+    def save_model(self, request, obj, form, change):
+        # A new owner chosen in the admin is a handover: record it in the history.
+        new_owner = obj.owner
+        if change and "owner" in form.changed_data and new_owner is not None:
+            obj.owner = Region.objects.get(pk=obj.pk).owner
+            super().save_model(request, obj, form, change)
+            obj.hand_over(new_owner, by=request.user, note="Handed over in the admin.")
+            return
+        super().save_model(request, obj, form, change)
+        if not change and new_owner is not None:
+            obj.hand_over(new_owner, by=request.user)
+
 
 @admin.register(RegionOwnership)
 class RegionOwnershipAdmin(RegionScopedAdmin):

@@ -7,4 +7,5 @@ app_name = "regions"
 urlpatterns = [
     path("", views.region_list, name="list"),
     path("<int:pk>/", views.region_detail, name="detail"),
+    path("<int:pk>/hand-over/", views.region_hand_over, name="hand_over"),
 ]

@@ -1,13 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from steps.models import RegionStep
 from steps.views import roadmap_context
 
-from .access import get_region_for_user, role_of, visible_regions
+from .access import get_region_for_user, is_national, role_of, visible_regions
+from .forms import HandOverForm
 from .models import RegionStakeholder, Role
 
 
@@ -47,6 +52,8 @@ def region_page_context(request, region, bound=None) -> dict:
         .order_by("stakeholder__organisation__name", "stakeholder__name")
     )
     context["context_events"] = region.context_events.all()[:10]
+    if is_national(request.user):
+        context["hand_over_form"] = HandOverForm(region=region)
     return context
 
 
@@ -61,3 +68,26 @@ def region_detail(request, pk):
     return TemplateResponse(
         request, "regions/region_detail.html", region_page_context(request, region)
     )
+
+
+@login_required
+@require_POST
+def region_hand_over(request, pk):
+    """Only the national project leader hands a region to another project leader."""
+    region = get_region_for_user(request.user, pk)
+    if not is_national(request.user):
+        raise PermissionDenied("Only the national project leader hands a region over.")
+    form = HandOverForm(request.POST, region=region)
+    if form.is_valid():
+        region.hand_over(
+            form.cleaned_data["new_owner"], by=request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(
+            request,
+            _("%(region)s is now led by %(owner)s; its history stays with it.")
+            % {"region": region.name, "owner": region.owner.get_full_name() or region.owner},
+        )
+        return redirect("regions:detail", region.pk)
+    context = region_page_context(request, region)
+    context["hand_over_form"] = form
+    return TemplateResponse(request, "regions/region_detail.html", context, status=422)

@@ -231,3 +231,46 @@ def test_region_page_query_count_does_not_grow_with_history(
         services.step_complete(region_step=step, summary="Again.")
     with django_assert_max_num_queries(25):
         client.get(url)
+
+
+def test_the_national_leader_hands_a_region_over_and_its_history_stays(
+    client, npl, rpl, other_rpl, region
+):
+    from regions.models import RegionOwnership
+
+    RegionOwnership.objects.create(region=region, owner=rpl, started_on="2026-01-05")
+    client.force_login(npl)
+    response = client.post(
+        reverse("regions:hand_over", args=[region.pk]),
+        {"new_owner": other_rpl.pk, "note": "Joost left the programme."},
+    )
+    assert response.status_code == 302
+    region.refresh_from_db()
+    assert region.owner == other_rpl
+    history = list(region.ownerships.order_by("started_on", "id"))
+    assert [o.owner for o in history] == [rpl, other_rpl]
+    assert history[0].ended_on is not None and history[1].ended_on is None
+    assert history[1].handed_over_by == npl
+    # The new owner now works on the region; the old one no longer sees it.
+    client.force_login(other_rpl)
+    assert client.get(reverse("regions:detail", args=[region.pk])).status_code == 200
+    client.force_login(rpl)
+    assert client.get(reverse("regions:detail", args=[region.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["rpl", "researcher", "board", "stakeholder", "other_rpl"])
+def test_only_the_national_leader_hands_over(client, personas, region, role):
+    client.force_login(personas[role])
+    response = client.post(
+        reverse("regions:hand_over", args=[region.pk]), {"new_owner": personas["other_rpl"].pk}
+    )
+    assert response.status_code == (404 if role == "other_rpl" else 403)
+    region.refresh_from_db()
+    assert region.owner == personas["rpl"]
+
+
+def test_handing_over_to_the_current_owner_is_refused_with_a_reason(client, npl, rpl, region):
+    client.force_login(npl)
+    response = client.post(reverse("regions:hand_over", args=[region.pk]), {"new_owner": rpl.pk})
+    assert response.status_code == 422
+    assert "already owns the region" in response.content.decode()
