@@ -3,10 +3,24 @@ region ("other_region"). Tests name them, e.g. ``def test_outsider_gets_404(clie
 """
 
 import pytest
+from django.apps import apps
 
 from regions.models import Role
+from steps.roadmap import ensure_definitions
 
 from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
+
+# Reference data that data migrations create. A transactional test (browser, Celery worker)
+# ends with a flush that empties every table, so such tests put it back before they start.
+REFERENCE_DATA = [ensure_definitions]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        for ensure in REFERENCE_DATA:
+            ensure(apps)
 
 
 @pytest.fixture(autouse=True)
