@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import include, path
 
 from regions import views as region_views
 
+from .views import healthz
 
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+handler500 = "roadmap_site.views.server_error"
 
 urlpatterns = [
     path("", region_views.home, name="home"),
