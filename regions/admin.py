@@ -2,7 +2,10 @@ from django.contrib import admin
 
 from .admin_scoping import RegionScopedAdmin
 from .models import (
+    CalendarFeed,
     ContextEvent,
+    DashboardStamp,
+    InterventionAdoption,
     Organisation,
     Profile,
     Region,
@@ -97,3 +100,33 @@ class ProfileAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Deleting a feed revokes its address; the token itself is never shown here."""
+
+    list_display = ["user", "created_at"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+
+@admin.register(InterventionAdoption)
+class InterventionAdoptionAdmin(RegionScopedAdmin):
+    list_display = ["region", "intervention", "source_region", "adopted_on", "adopted_by"]
+    list_select_related = ["region", "intervention", "source_region", "adopted_by"]
+    raw_id_fields = ["intervention", "adopted_by"]
+
+
+@admin.register(DashboardStamp)
+class DashboardStampAdmin(admin.ModelAdmin):
+    """Shown so that an operator can see (and bump) the national screens' data version."""
+
+    list_display = ["id", "version"]

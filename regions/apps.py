@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RegionsConfig(AppConfig):
     name = "regions"
     verbose_name = _("Regions")
+
+    def ready(self):
+        from roadmap_site import lookups  # noqa: F401 - registers the lookup
+
+        # The national screens cache what they render; changes anywhere invalidate it.
+        from .dashboard_cache import connect
+
+        connect()

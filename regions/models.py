@@ -1,7 +1,10 @@
+import secrets
+
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -88,6 +91,9 @@ class Stakeholder(models.Model):
         related_name="stakeholder",
     )
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("stakeholder")
@@ -135,6 +141,9 @@ class Region(models.Model):
         Stakeholder, through="RegionStakeholder", related_name="regions"
     )
     joined_on = models.DateField(_("joined the programme on"), default=timezone.localdate)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -261,3 +270,77 @@ class ContextEvent(models.Model):
 
     def __str__(self):
         return f"{self.region}: {self.get_kind_display()} on {self.date}"
+
+
+class CalendarFeed(models.Model):
+    """A private address at which a user's calendar program reads the planned sessions of
+    their regions. The token is the only key (calendar programs cannot log in), so it is
+    long and random, and the user can replace it, which revokes the old address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.user.get_username()}: calendar feed"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @classmethod
+    def for_user(cls, user) -> "CalendarFeed":
+        feed, _ = cls.objects.get_or_create(user=user, defaults={"token": cls.new_token()})
+        return feed
+
+    def renew(self) -> None:
+        self.token = self.new_token()
+        self.created_at = timezone.now()
+        self.save(update_fields=["token", "created_at"])
+
+
+class InterventionAdoption(models.Model):
+    """A region took over an intervention another region chose: the learning network at
+    work. The copy lives in the adopting region's catalogue (``Intervention.adopted_from``
+    points at the original); this row says from which region, when and by whom."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="adoptions")
+    intervention = models.OneToOneField(
+        "steps.Intervention", on_delete=models.CASCADE, related_name="adoption"
+    )
+    source_region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="adopted_by"
+    )
+    adopted_on = models.DateField(_("adopted on"), default=timezone.localdate)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-adopted_on", "-id"]
+        verbose_name = _("adopted intervention")
+        verbose_name_plural = _("adopted interventions")
+
+    def __str__(self):
+        return f"{self.region} adopted {self.intervention}"
+
+
+class DashboardStamp(models.Model):
+    """One row whose version goes up on every change the national screens show. The
+    rendered dashboard is cached per version in each server process (the cache is local
+    memory), so a change made through any process shows on the next request everywhere."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dashboard stamp")
+        verbose_name_plural = _("dashboard stamps")
+
+    def __str__(self):
+        return f"dashboard data version {self.version}"

@@ -8,4 +8,9 @@ urlpatterns = [
     path("", views.region_list, name="list"),
     path("<int:pk>/", views.region_detail, name="detail"),
     path("<int:pk>/hand-over/", views.region_hand_over, name="hand_over"),
+    path(
+        "<int:pk>/export/<slug:what>.<str:fmt>",
+        views.region_export,
+        name="export",
+    ),
 ]

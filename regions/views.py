@@ -2,16 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from roadmap_site.spreadsheets import csv_response, xlsx_response
 from steps.models import RegionStep
 from steps.views import roadmap_context
 
 from .access import get_region_for_user, is_national, role_of, visible_regions
+from .exports import EXPORTS
 from .forms import HandOverForm
 from .models import RegionStakeholder, Role
 
@@ -20,11 +26,23 @@ from .models import RegionStakeholder, Role
 def home(request):
     """Send each role to where it works."""
     role = role_of(request.user)
-    regions = visible_regions(request.user)
-    if role in {Role.REGIONAL_PROJECT_LEADER, Role.STAKEHOLDER}:
-        only = list(regions.values_list("pk", flat=True)[:2])
-        if len(only) == 1:
-            return redirect("regions:detail", only[0])
+
+    if role in {Role.NATIONAL_PROJECT_LEADER, Role.STEERING_BOARD}:
+        return redirect("dashboard:index")
+
+    if role == Role.STAKEHOLDER:
+        return redirect("agreements:portal")
+
+    if role == Role.REGIONAL_PROJECT_LEADER:
+        return _only_region_or_list(request.user)
+
+    return redirect("regions:list")
+
+
+def _only_region_or_list(user):
+    only = list(visible_regions(user).values_list("pk", flat=True)[:2])
+    if len(only) == 1:
+        return redirect("regions:detail", only[0])
     return redirect("regions:list")
 
 
@@ -54,6 +72,10 @@ def region_page_context(request, region, bound=None) -> dict:
     context["context_events"] = region.context_events.all()[:10]
     if is_national(request.user):
         context["hand_over_form"] = HandOverForm(region=region)
+    if role_of(request.user) != Role.STAKEHOLDER:
+        context["exports"] = [
+            (what, label) for what, label in EXPORT_LABELS.items() if what in EXPORTS
+        ]
     return context
 
 
@@ -91,3 +113,35 @@ def region_hand_over(request, pk):
     context = region_page_context(request, region)
     context["hand_over_form"] = form
     return TemplateResponse(request, "regions/region_detail.html", context, status=422)
+
+
+EXPORT_LABELS = {
+    "sessions": gettext_lazy("Sessions and attendance"),
+    "action-items": gettext_lazy("Action items"),
+    "business-case": gettext_lazy("Business case"),
+    "work-plan": gettext_lazy("Work plan"),
+    "monitoring": gettext_lazy("Monitoring measurements"),
+}
+
+
+@login_required
+def region_export(request, pk, what, fmt):
+    """A region's table as CSV (``?sheet=N`` picks the sheet) or as one XLSX workbook.
+    Internal roles only: stakeholders see their region's progress, not its registers."""
+    region = get_region_for_user(request.user, pk)
+    if role_of(request.user) == Role.STAKEHOLDER:
+        raise PermissionDenied("Spreadsheets are for the programme's own staff.")
+    if what not in EXPORTS or fmt not in {"csv", "xlsx"}:
+        raise Http404("No such export.")
+    sheets = EXPORTS[what](region)
+    stem = f"{slugify(region.name)}-{what}-{timezone.localdate().isoformat()}"
+    if fmt == "xlsx":
+        return xlsx_response(sheets, f"{stem}.xlsx")
+    try:
+        index = int(request.GET.get("sheet", 1)) - 1
+        sheet = sheets[index] if index >= 0 else None
+    except (ValueError, IndexError):
+        sheet = None
+    if sheet is None:
+        raise Http404("No such sheet.")
+    return csv_response(sheet, f"{stem}-{slugify(sheet.title)}.csv")

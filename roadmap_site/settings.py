@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "steps",
     "sessions.apps.RoadmapSessionsConfig",
     "agreements",
+    "simple_history",
+    "roadmap_site.audit",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the logged-in user on every history entry a request writes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "roadmap_site.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,7 +176,14 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen in the header's switch is remembered for a year (Django's default
+# cookie would end with the browser session). Nothing but the server reads it.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
+# Calendar events carry UIDs "session-<id>@<this>": keep it fixed for an installation.
+ROADMAP_CALENDAR_DOMAIN = os.environ.get("ROADMAP_CALENDAR_DOMAIN", "roadmap.local")
 USE_I18N = True
 USE_TZ = True
 
@@ -230,6 +241,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # Health checks from the proxy arrive over plain HTTP on the internal network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -252,7 +264,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+from celery.schedules import crontab  # noqa: E402 - only the beat schedule needs it
+
+CELERY_BEAT_SCHEDULE: dict = {
+    # Documents whose render task was lost (worker killed, broker down when asked) are sent
+    # again; see agreements/documents.py for the limits.
+    "sweep-documents": {"task": "agreements.tasks.sweep_documents", "schedule": 60.0},
+    # What has lain in a region's bin for BIN_RETENTION_DAYS is deleted for good.
+    "purge-bin": {"task": "roadmap_site.audit.tasks.purge_bin", "schedule": 3600.0},
+    # The steering board report of the month, ready on the board report page.
+    "monthly-board-report": {
+        "task": "agreements.tasks.monthly_board_report",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+}
+BIN_RETENTION_DAYS = 30
 
 # Pages must keep working when Redis is down, so the cache does not live in Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -27,5 +27,9 @@ urlpatterns = [
     path("", include("steps.urls")),
     path("", include("sessions.urls")),
     path("", include("agreements.urls")),
+    path("", include("sessions.calendar_urls")),
+    path("", include("regions.urls_national")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("roadmap_site.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from regions.admin_scoping import RegionScopedAdmin
 
-from .models import Attendance, Session
+from .models import (
+    ActionItem,
+    Attachment,
+    Attendance,
+    Code,
+    Coding,
+    FieldNote,
+    FieldNoteDraft,
+    FieldNoteVersion,
+    Session,
+    SessionDecision,
+)
 
 
 class AttendanceInline(admin.TabularInline):
@@ -21,3 +32,51 @@ class SessionAdmin(RegionScopedAdmin):
 class AttendanceAdmin(RegionScopedAdmin):
     region_path = "session__region"
     list_display = ["session", "stakeholder", "status"]
+
+
+class SessionPartAdmin(RegionScopedAdmin):
+    region_path = "session__region"
+
+
+class NotePartAdmin(RegionScopedAdmin):
+    region_path = "note__session__region"
+
+
+@admin.register(FieldNote)
+class FieldNoteAdmin(SessionPartAdmin):
+    list_display = ["session", "author", "version", "updated_at"]
+
+
+@admin.register(FieldNoteDraft)
+class FieldNoteDraftAdmin(SessionPartAdmin):
+    list_display = ["session", "note", "user", "updated_at"]
+
+
+@admin.register(FieldNoteVersion)
+class FieldNoteVersionAdmin(NotePartAdmin):
+    list_display = ["note", "number", "refused", "saved_by", "saved_at"]
+
+
+@admin.register(SessionDecision)
+class SessionDecisionAdmin(SessionPartAdmin):
+    list_display = ["session", "text", "step"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(SessionPartAdmin):
+    list_display = ["session", "what", "due_date", "status"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(SessionPartAdmin):
+    list_display = ["session", "original_name", "content_type", "size"]
+
+
+@admin.register(Code)
+class CodeAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "polarity", "retired"]
+
+
+@admin.register(Coding)
+class CodingAdmin(NotePartAdmin):
+    list_display = ["note", "code", "quote", "lost"]

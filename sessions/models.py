@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from regions.models import Region, Stakeholder
 
@@ -53,6 +54,9 @@ class Session(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date", "-start_time", "-id"]
         indexes = [models.Index(fields=["region", "date"])]
@@ -61,6 +65,11 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("sessions:detail", args=[self.pk])
 
 
 class AttendanceStatus(models.TextChoices):
@@ -94,3 +103,283 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.stakeholder} at {self.session}: {self.get_status_display()}"
+
+
+# --- field notes ------------------------------------------------------------------------
+
+
+class FieldNote(models.Model):
+    """Internal notes of a session: facilitators, project leaders and researchers only.
+
+    ``version`` is the optimistic lock: a save must name the version it started from, and a
+    save from an older version is refused (and kept as a refused version), never merged.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("text (Markdown)"))
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "created_at", "id"]
+        verbose_name = _("field note")
+        verbose_name_plural = _("field notes")
+
+    def __str__(self):
+        return f"{self.session}: note {self.pk}"
+
+
+class FieldNoteVersion(models.Model):
+    """Every saved text of a note, and every save refused as a conflict."""
+
+    note = models.ForeignKey(FieldNote, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField()
+    refused = models.BooleanField(
+        _("refused as a conflict"),
+        default=False,
+        help_text=_("Saved from an older version while someone else had saved; kept, not lost."),
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["note", "saved_at", "id"]
+        verbose_name = _("field note version")
+        verbose_name_plural = _("field note versions")
+
+    def __str__(self):
+        return f"{self.note} v{self.number}{' (refused)' if self.refused else ''}"
+
+
+class FieldNoteDraft(models.Model):
+    """What a user is typing, saved as they type so that a reload loses nothing.
+
+    One draft per user and note (``note`` empty: a new note of ``session``)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="note_drafts")
+    note = models.ForeignKey(
+        FieldNote, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(blank=True)
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=models.Q(note__isnull=True),
+                name="unique_new_note_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["note", "user"],
+                condition=models.Q(note__isnull=False),
+                name="unique_note_draft",
+            ),
+        ]
+        verbose_name = _("field note draft")
+        verbose_name_plural = _("field note drafts")
+
+    def __str__(self):
+        return f"draft of {self.user} for {self.session}"
+
+
+# --- decisions, action items, documents ------------------------------------------------
+
+
+class SessionDecision(models.Model):
+    """A decision taken in a session (distinct from the outcome of a decision point)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    step = models.ForeignKey(
+        "steps.Step",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("step"),
+    )
+    agreed_by = models.ManyToManyField(
+        Stakeholder, blank=True, related_name="session_decisions", verbose_name=_("agreed by")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "created_at", "id"]
+        verbose_name = _("session decision")
+        verbose_name_plural = _("session decisions")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+    DROPPED = "dropped", _("dropped")
+
+
+class ActionItem(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="action_items")
+    what = models.CharField(_("what"), max_length=500)
+    owner_stakeholder = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("owner (stakeholder)"),
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("owner (user)"),
+    )
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self):
+        return self.what
+
+    @property
+    def owner_name(self) -> str:
+        if self.owner_stakeholder_id:
+            return self.owner_stakeholder.name
+        if self.owner_user_id:
+            return self.owner_user.get_full_name() or self.owner_user.get_username()
+        return ""
+
+
+class Attachment(models.Model):
+    """A document of a session. Stored under MEDIA_ROOT, served only by an access-checked
+    view; the name on disk is random so it never reveals or trusts the uploaded name."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="session-attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+# --- coding -----------------------------------------------------------------------------
+
+
+class CodePolarity(models.TextChoices):
+    NEUTRAL = "", _("neither")
+    BARRIER = "barrier", _("barrier")
+    FACILITATOR = "facilitator", _("facilitator")
+
+
+class Code(models.Model):
+    """A code of the programme's codebook. Top-level codes are the themes."""
+
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("under"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    polarity = models.CharField(
+        _("barrier or facilitator"),
+        max_length=12,
+        choices=CodePolarity.choices,
+        blank=True,
+        default=CodePolarity.NEUTRAL,
+    )
+    retired = models.BooleanField(_("retired"), default=False)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_codes"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def theme_id(self):
+        return self.parent_id or self.pk
+
+
+class Coding(models.Model):
+    """A passage of a field note with a code. ``start``/``end`` index the note's text;
+    ``quote`` is what was selected, used to find the passage again after an edit."""
+
+    note = models.ForeignKey(FieldNote, on_delete=models.CASCADE, related_name="codings")
+    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="codings")
+    quote = models.TextField(_("quoted passage"))
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    lost = models.BooleanField(
+        _("passage lost"),
+        default=False,
+        help_text=_("The quoted text is no longer in the note after an edit."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["note", "start", "id"]
+        verbose_name = _("coding")
+        verbose_name_plural = _("codings")
+
+    def __str__(self):
+        return f"{self.code}: {self.quote[:40]}"

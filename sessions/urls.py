@@ -1,3 +1,42 @@
+from django.urls import path
+
+from .views import coding, lists, notes, qdpx, records, session
+
 app_name = "sessions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sessions/", lists.all_sessions, name="all"),
+    path("regions/<int:region_id>/sessions/", lists.region_sessions, name="region_list"),
+    path("regions/<int:region_id>/sessions/new/", session.session_create, name="create"),
+    path("regions/<int:region_id>/sessions/missing/", session.session_missing, name="missing"),
+    path(
+        "regions/<int:region_id>/stakeholders/new/",
+        session.stakeholder_add,
+        name="stakeholder_add",
+    ),
+    path("sessions/<int:pk>/", session.session_detail, name="detail"),
+    path("sessions/<int:pk>/edit/", session.session_edit, name="edit"),
+    path("sessions/<int:pk>/attendance/", session.attendance_mark, name="attendance"),
+    path("sessions/<int:pk>/notes/", notes.note_create, name="note_create"),
+    path("sessions/<int:pk>/notes/draft/", notes.draft_save, name="note_draft"),
+    path("notes/<int:pk>/edit/", notes.note_edit, name="note_edit"),
+    path("notes/<int:pk>/versions/", notes.note_versions, name="note_versions"),
+    path("notes/<int:pk>/codings/", coding.coding_create, name="coding_create"),
+    path("codings/<int:pk>/delete/", coding.coding_delete, name="coding_delete"),
+    path("sessions/<int:pk>/decisions/", records.decision_create, name="decision_create"),
+    path("sessions/<int:pk>/actions/", records.action_create, name="action_create"),
+    path("actions/<int:pk>/status/", records.action_status, name="action_status"),
+    path("sessions/<int:pk>/attachments/", records.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", records.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/delete/", records.attachment_delete, name="attachment_delete"),
+    path("codes/", coding.codebook, name="codebook"),
+    path("codes/<int:pk>/", coding.code_edit, name="code_edit"),
+    path("codes/<int:pk>/merge/", coding.code_merge, name="code_merge"),
+    path("codings/", coding.codings, name="codings"),
+]
+
+# REFI-QDA export and codebook import
+urlpatterns += [
+    path("codings/export/", qdpx.qdpx_export, name="qdpx_export"),
+    path("codes/import/", qdpx.codebook_import, name="codebook_import"),
+]

@@ -131,6 +131,9 @@ class WorkPlanVersionAdmin(RegionScopedAdmin):
     region_path = "work_plan__region"
     list_display = ["work_plan", "number", "published_at"]
 
+    def has_change_permission(self, request, obj=None):
+        return False  # published versions are frozen
+
 
 @admin.register(Indicator)
 class IndicatorAdmin(RegionScopedAdmin):

@@ -1,9 +1,29 @@
-"""Demo step histories: each region's route through the roadmap, told through the rules."""
+"""Demo step histories: each region's route through the roadmap, told through the rules,
+with the deliverables that let each step be completed: target group and interventions,
+business case scenarios, a published work plan, and monitoring of the running pilot."""
+
+import datetime
+from decimal import Decimal
 
 from regions.models import Region
 
-from . import services
-from .models import DecisionPoint, RegionStep, Step
+from . import monitoring, services
+from .models import (
+    Activity,
+    BusinessCase,
+    DecisionPoint,
+    Intervention,
+    Measurement,
+    Milestone,
+    RegionIntervention,
+    RegionStep,
+    Scenario,
+    ScenarioBenefit,
+    ScenarioCost,
+    Step,
+    TargetGroup,
+    WorkPlan,
+)
 
 # region: list of (action, step or decision point, days ago, text, decided by)
 STORIES = {
@@ -98,19 +118,24 @@ RATIONALES = {
 
 
 def play(region: Region, story, world, user) -> None:
+    accepted = Scenario.objects.filter(business_case__region=region, order=0).first()
     points = {point.code: point for point in DecisionPoint.objects.all()}
     steps = {step.code: step for step in Step.objects.all()}
     for action, code, days_ago, text, people in story:
         on = world.day(days_ago)
         if action == "decide":
+            rationale = RATIONALES[text]
+            if code == "after-2b" and text == "go":
+                rationale = f"The group accepts the business case of “{accepted.name}”."
             services.decision_record(
                 region=region,
                 decision_point=points[code],
                 outcome=text,
-                rationale=RATIONALES[text],
+                rationale=rationale,
                 decided_by=[world.stakeholders[name] for name in people],
                 by=user,
                 on=on,
+                accepted_scenario=accepted if code == "after-2b" and text == "go" else None,
             )
             region.refresh_from_db()
             continue
@@ -123,6 +148,240 @@ def play(region: Region, story, world, user) -> None:
             services.step_skip(region_step=region_step, by=user, on=on, reason=text)
 
 
+# --- Deliverables -----------------------------------------------------------------------
+
+TARGET_GROUPS = {
+    1: {
+        "description": "Clients of the LDD and JIT pilots who want paid work.",
+        "inclusion_criteria": [
+            "In treatment at GGZ Rivierenland",
+            "Aged 18 to 67",
+            "Wants paid work within a year",
+        ],
+        "exclusion_criteria": ["In acute crisis care"],
+        "estimated_population": 600,
+        "pilot_size": 40,
+        "shared_goal": "Structural funding for both pilots once the subsidies end.",
+        "barriers": "Subsidies end in a year; the insurer does not pay for work outcomes.",
+        "facilitators": "A stable project group that already runs two pilots together.",
+        "interventions": {
+            "LDD": ["Werkpad Re-integratie", "Gemeente Rivierstad"],
+            "JIT": ["GGZ Rivierenland", "UWV Rivierenland", "Werkpad Re-integratie"],
+        },
+    },
+    2: {
+        "description": "Adults in mental health care with a benefit who want to work.",
+        "inclusion_criteria": ["Receives a UWV or social assistance benefit", "Wants to work"],
+        "exclusion_criteria": ["Already in paid work over 12 hours a week"],
+        "estimated_population": 900,
+        "pilot_size": 25,
+        "shared_goal": "More clients in paid work, paid for by those who save on benefits.",
+        "barriers": "Each organisation budgets per year; savings land elsewhere.",
+        "facilitators": "IPS professional already works in two neighbourhood teams.",
+        "interventions": {
+            "IPS": ["Kustzorg GGZ"],
+            "WIM": ["Kustzorg GGZ", "UWV Zuiderkust", "Sociale Dienst Zuiderkust"],
+        },
+    },
+    3: {
+        "description": "Young adults (18–27) in care with a social assistance benefit.",
+        "inclusion_criteria": ["Aged 18 to 27", "In care at GGZ Heuvelland", "Social assistance"],
+        "exclusion_criteria": ["Follows full-time education"],
+        "estimated_population": 120,
+        "pilot_size": 10,
+        "shared_goal": "Every young adult in the pilot gets one coordinated route to work.",
+        "barriers": "The first proposal (all benefit recipients) was too broad to cost.",
+        "facilitators": "People know each other; the alderman is interested.",
+        "interventions": {"WIM": ["GGZ Heuvelland", "Gemeente Heuveldorp", "UWV Heuvelland"]},
+    },
+}
+
+# region: [(name, clients, success rate, costs [(org, kind, amount)], benefits [(org, €)],
+#           split (kind, {org: %}))]; the first scenario is the one accepted at 2b.
+SCENARIOS = {
+    2: [
+        (
+            "Pilot of 25 clients",
+            25,
+            "0.40",
+            [("Kustzorg GGZ", "per_client", 4200), ("Zorgverzekeraar Delta", "one_off", 15000)],
+            [("Sociale Dienst Zuiderkust", 350), ("UWV Zuiderkust", 200)],
+            (
+                "investors_first",
+                {
+                    "Kustzorg GGZ": 40,
+                    "Zorgverzekeraar Delta": 20,
+                    "Sociale Dienst Zuiderkust": 25,
+                    "UWV Zuiderkust": 15,
+                },
+            ),
+        ),
+        (
+            "Full scale, 100 clients",
+            100,
+            "0.40",
+            [("Kustzorg GGZ", "per_client", 4200), ("Zorgverzekeraar Delta", "one_off", 15000)],
+            [("Sociale Dienst Zuiderkust", 350), ("UWV Zuiderkust", 200)],
+            ("proportional", {}),
+        ),
+        (
+            "Pilot, pessimistic (25 %)",
+            25,
+            "0.25",
+            [("Kustzorg GGZ", "per_client", 4200), ("Zorgverzekeraar Delta", "one_off", 15000)],
+            [("Sociale Dienst Zuiderkust", 350), ("UWV Zuiderkust", 200)],
+            ("none", {}),
+        ),
+    ],
+    3: [
+        (
+            "Ten clients, optimistic (30 %)",
+            10,
+            "0.30",
+            [("Gemeente Heuveldorp", "per_month", 1500), ("GGZ Heuvelland", "per_client", 1200)],
+            [("Gemeente Heuveldorp", 900)],
+            ("none", {}),
+        ),
+        (
+            "Ten clients, pessimistic (10 %)",
+            10,
+            "0.10",
+            [("Gemeente Heuveldorp", "per_month", 1500), ("GGZ Heuvelland", "per_client", 1200)],
+            [("Gemeente Heuveldorp", 900)],
+            ("none", {}),
+        ),
+    ],
+}
+
+# region: (title, [(activity, responsible, payer, start, end, cost)], [(milestone, month)])
+WORK_PLANS = {
+    2: (
+        "IPS and WIM in the neighbourhood teams",
+        [
+            ("Train two more IPS professionals", "Kustzorg GGZ", "Kustzorg GGZ", 1, 3, 18000),
+            ("Set up monthly WIM meetings", "Sociale Dienst Zuiderkust", "", 2, 4, 0),
+            (
+                "Run the IPS pilot with 25 clients",
+                "Kustzorg GGZ",
+                "Zorgverzekeraar Delta",
+                3,
+                15,
+                87000,
+            ),
+            ("Register outcomes", "UWV Zuiderkust", "UWV Zuiderkust", 3, 15, 6000),
+        ],
+        [("First clients start", 3), ("Half-way review with the board", 9)],
+    ),
+    3: (
+        "One-year WIM pilot",
+        [
+            ("Select ten young adults", "GGZ Heuvelland", "", 1, 2, 0),
+            (
+                "Monthly WIM meetings",
+                "Gemeente Heuveldorp",
+                "Gemeente Heuveldorp",
+                2,
+                12,
+                18000,
+            ),
+            ("Job coaching", "Jobcoach Heuvelland", "GGZ Heuvelland", 2, 12, 12000),
+        ],
+        [("First WIM meeting", 2), ("Evaluation for the alderman", 12)],
+    ),
+}
+
+# region: (days ago monitoring started, {indicator key: [values per month]})
+MONITORING = {
+    3: (
+        92,
+        {
+            "clients_enrolled": [10, 10, 10],
+            "clients_in_paid_work": [0, 0, 1],
+            "clients_in_other_participation": [1, 2, 3],
+            "costs_realised": [2700, 2600, 2650],
+            "benefit_payments_saved": [0, 0, 900],
+        },
+    ),
+}
+
+
+def record_deliverables(region: Region, number: int, world) -> None:
+    """What the region produced before its story is played: the rules ask for it."""
+    orgs = world.organisations
+    data = TARGET_GROUPS.get(number)
+    if data:
+        data = dict(data)
+        interventions = data.pop("interventions")
+        TargetGroup.objects.create(region=region, **data)
+        for code, deliverers in interventions.items():
+            choice = RegionIntervention.objects.create(
+                region=region, intervention=Intervention.objects.get(code=code, region=None)
+            )
+            choice.delivered_by.set([orgs[name] for name in deliverers])
+    if number in SCENARIOS:
+        case = BusinessCase.objects.create(region=region)
+        for order, (name, clients, rate, costs, benefits, split) in enumerate(SCENARIOS[number]):
+            kind, percentages = split
+            scenario = Scenario.objects.create(
+                business_case=case,
+                name=name,
+                order=order,
+                clients=clients,
+                success_rate=Decimal(rate),
+                lag_months=6,
+                horizon_months=36,
+                intervention_months=12,
+                split_kind=kind,
+                split_percentages={str(orgs[o].pk): str(p) for o, p in percentages.items()},
+            )
+            for org, kind, amount in costs:
+                ScenarioCost.objects.create(
+                    scenario=scenario, organisation=orgs[org], kind=kind, amount=amount
+                )
+            for org, amount in benefits:
+                ScenarioBenefit.objects.create(
+                    scenario=scenario, organisation=orgs[org], monthly_amount=amount
+                )
+    if number in WORK_PLANS:
+        title, activities, milestones = WORK_PLANS[number]
+        plan = WorkPlan.objects.create(region=region, title=title)
+        for order, (name, responsible, payer, start, end, cost) in enumerate(activities):
+            Activity.objects.create(
+                work_plan=plan,
+                title=name,
+                responsible_organisation=orgs.get(responsible),
+                paying_organisation=orgs.get(payer),
+                start_month=start,
+                end_month=end,
+                cost=cost,
+                order=order,
+            )
+        for name, month in milestones:
+            Milestone.objects.create(work_plan=plan, title=name, month=month)
+        services.work_plan_publish(
+            plan, world.users[f"rpl{number}"], "Draft for the parties to discuss."
+        )
+
+
+def record_monitoring(region: Region, number: int, world) -> None:
+    if number not in MONITORING:
+        return
+    days_ago, values = MONITORING[number]
+    start: datetime.date = world.day(days_ago)
+    for indicator in monitoring.indicators_setup(region, start_date=start):
+        # A small pilot reports monthly.
+        indicator.period_kind = "month"
+        indicator.save()
+        for period, value in enumerate(values.get(indicator.key, []), start=1):
+            Measurement.objects.create(
+                indicator=indicator, period=period, value=value, source="Pilot register"
+            )
+    monitoring.indicators_setup(region)  # targets per month now that the period is a month
+
+
 def seed(world) -> None:
     for number in sorted(world.new_regions):
-        play(world.regions[number], STORIES[number], world, world.users[f"rpl{number}"])
+        region = world.regions[number]
+        record_deliverables(region, number, world)
+        play(region, STORIES[number], world, world.users[f"rpl{number}"])
+        record_monitoring(region, number, world)

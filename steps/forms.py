@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Stakeholder
 
-from .models import DecisionOutcome
+from .models import DecisionOutcome, Scenario
+
+# The decision point whose decision accepts a business-case scenario.
+ACCEPTS_SCENARIO = "after-2b"
 
 
 class DateInput(forms.DateInput):
@@ -74,7 +77,7 @@ class DecisionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, region=None, **kwargs):
+    def __init__(self, *args, region=None, point=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localdate()
         if region is not None:
@@ -83,3 +86,25 @@ class DecisionForm(forms.Form):
                 .select_related("organisation")
                 .order_by("organisation__name", "name")
             )
+        # After the business case the decision names the scenario it accepts; the decision
+        # keeps a frozen copy of it (steps.scenarios.snapshot).
+        self.scenarios = []
+        if region is not None and point is not None and point.code == ACCEPTS_SCENARIO:
+            self.scenarios = list(Scenario.objects.filter(business_case__region=region))
+            self.fields["accepted_scenario"] = forms.TypedChoiceField(
+                label=_("Accepted scenario"),
+                choices=[("", _("— none —")), *((s.pk, s.name) for s in self.scenarios)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text=_("Required for “go on” when the business case has scenarios."),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.scenarios:
+            chosen = data.get("accepted_scenario")
+            if data.get("outcome") == DecisionOutcome.GO and chosen is None:
+                self.add_error("accepted_scenario", _("Say which scenario the group accepted."))
+            data["accepted_scenario"] = next((s for s in self.scenarios if s.pk == chosen), None)
+        return data

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from regions.models import FunctionLevel, Organisation, Region, Sector
 
@@ -32,7 +34,21 @@ class Step(models.Model):
         verbose_name_plural = _("steps")
 
     def __str__(self):
-        return f"{self.code}. {self.name}"
+        return f"{self.code}. {self.display_name}"
+
+    # The roadmap's texts live in the database in English (steps/roadmap.py marks them for
+    # translation); these show them in the reader's language without a second column.
+    @property
+    def display_name(self):
+        return gettext(self.name)
+
+    @property
+    def display_purpose(self):
+        return gettext(self.purpose)
+
+    @property
+    def display_deliverables(self):
+        return gettext(self.deliverables)
 
 
 class StepRequirement(models.Model):
@@ -96,7 +112,15 @@ class DecisionPoint(models.Model):
         verbose_name_plural = _("decision points")
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return gettext(self.name)
+
+    @property
+    def display_question(self):
+        return gettext(self.question)
 
 
 class StepStatus(models.TextChoices):
@@ -213,6 +237,9 @@ class Decision(models.Model):
     )
     accepted_scenario_snapshot = models.JSONField(null=True, blank=True)
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["decided_on", "recorded_at", "id"]
         get_latest_by = ["decided_on", "recorded_at", "id"]
@@ -247,6 +274,16 @@ class Intervention(models.Model):
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(region__isnull=True),
+                name="unique_catalogue_intervention",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "code"], name="unique_region_intervention_code"
+            ),
+        ]
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
 
@@ -308,6 +345,9 @@ class BusinessCase(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("business case")
         verbose_name_plural = _("business cases")
@@ -355,6 +395,9 @@ class Scenario(models.Model):
     split_percentages = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["business_case", "order", "id"]
         verbose_name = _("scenario")
@@ -379,6 +422,9 @@ class ScenarioCost(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["scenario", "id"]
         verbose_name = _("cost")
@@ -399,6 +445,9 @@ class ScenarioBenefit(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["scenario", "id"]
         verbose_name = _("benefit")
@@ -415,6 +464,9 @@ class WorkPlan(models.Model):
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="work_plan")
     title = models.CharField(_("title"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("work plan")
@@ -441,6 +493,9 @@ class Activity(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["work_plan", "start_month", "order", "id"]
         verbose_name = _("activity")
@@ -455,6 +510,9 @@ class Milestone(models.Model):
     title = models.CharField(_("title"), max_length=200)
     month = models.PositiveSmallIntegerField(_("month"))
     description = models.TextField(_("description"), blank=True)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["work_plan", "month", "id"]
@@ -489,6 +547,12 @@ class WorkPlanVersion(models.Model):
     def __str__(self):
         return f"{self.work_plan} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        # A published version is a record of what was shared; it never changes afterwards.
+        if not self._state.adding:
+            raise ValueError("A published work plan version cannot be changed.")
+        super().save(*args, **kwargs)
+
 
 # --- 5: monitoring ----------------------------------------------------------------------
 
@@ -510,6 +574,11 @@ class Indicator(models.Model):
         _("target per period"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     horizon_months = models.PositiveSmallIntegerField(_("horizon (months)"), default=36)
+    higher_is_better = models.BooleanField(
+        _("higher is better"),
+        default=True,
+        help_text=_("Off for costs: there the warning is for being above target."),
+    )
     start_date = models.DateField(_("monitoring starts"), null=True, blank=True)
     derived_from = models.ForeignKey(
         Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
@@ -526,6 +595,16 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.region}: {self.name}"
+
+    # The default indicators are created with their English names (steps/monitoring.py);
+    # shown in the reader's language. Names a project leader typed stay as typed.
+    @property
+    def display_name(self):
+        return gettext(self.name)
+
+    @property
+    def display_unit(self):
+        return gettext(self.unit) if self.unit else self.unit
 
 
 class Measurement(models.Model):

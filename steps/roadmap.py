@@ -4,16 +4,18 @@ Used by the data migration and again whenever a region is created and the defini
 missing (a flushed database), so the roadmap can never be silently absent.
 """
 
+from django.utils.translation import gettext_noop
+
 STEPS = [
     {
         "code": "1",
         "order": 1,
-        "name": "Recruit stakeholders and explain the experiment",
-        "purpose": (
+        "name": gettext_noop("Recruit stakeholders and explain the experiment"),
+        "purpose": gettext_noop(
             "Bring every party that pays, saves or delivers to the table and explain what a "
             "shared savings experiment asks of them."
         ),
-        "deliverables": (
+        "deliverables": gettext_noop(
             "A stable project group with a representative of every needed party, and an "
             "agreed way of working."
         ),
@@ -27,12 +29,12 @@ STEPS = [
     {
         "code": "2a",
         "order": 2,
-        "name": "Intervention and target group",
-        "purpose": (
+        "name": gettext_noop("Intervention and target group"),
+        "purpose": gettext_noop(
             "Assess local needs, then select or develop a vocational rehabilitation "
             "intervention for a chosen target group; name the barriers and facilitators."
         ),
-        "deliverables": (
+        "deliverables": gettext_noop(
             "Target group with inclusion and exclusion criteria and its size; the chosen "
             "intervention and who delivers it; the shared goal of the collaboration."
         ),
@@ -47,12 +49,12 @@ STEPS = [
     {
         "code": "2b",
         "order": 3,
-        "name": "Business case",
-        "purpose": (
+        "name": gettext_noop("Business case"),
+        "purpose": gettext_noop(
             "Compute costs, investments and potential savings of the intervention per "
             "stakeholder, in scenarios that can be compared side by side."
         ),
-        "deliverables": (
+        "deliverables": gettext_noop(
             "Scenarios (pilot size, success rates), who invests and who saves, the break-even "
             "point and a proposal for sharing the savings."
         ),
@@ -68,9 +70,11 @@ STEPS = [
     {
         "code": "3",
         "order": 4,
-        "name": "Work plan",
-        "purpose": "Detail the activities, who does them, what they cost and who pays.",
-        "deliverables": "A work plan the stakeholders can download as a draft.",
+        "name": gettext_noop("Work plan"),
+        "purpose": gettext_noop(
+            "Detail the activities, who does them, what they cost and who pays."
+        ),
+        "deliverables": gettext_noop("A work plan the stakeholders can download as a draft."),
         "planned_duration_days": 60,
         "requirements": [
             ("mhc", "operational"),
@@ -82,9 +86,11 @@ STEPS = [
     {
         "code": "4",
         "order": 5,
-        "name": "Agreements",
-        "purpose": "Formalise the collaboration and funding agreements on the work plan.",
-        "deliverables": "Signed agreements with each party's approval recorded.",
+        "name": gettext_noop("Agreements"),
+        "purpose": gettext_noop(
+            "Formalise the collaboration and funding agreements on the work plan."
+        ),
+        "deliverables": gettext_noop("Signed agreements with each party's approval recorded."),
         "planned_duration_days": 60,
         "requirements": [
             ("mhc", "director"),
@@ -96,9 +102,11 @@ STEPS = [
     {
         "code": "5",
         "order": 6,
-        "name": "Implement and monitor",
-        "purpose": "Implement the agreements and monitor them for three years.",
-        "deliverables": "Monitoring indicators measured over time against the business case.",
+        "name": gettext_noop("Implement and monitor"),
+        "purpose": gettext_noop("Implement the agreements and monitor them for three years."),
+        "deliverables": gettext_noop(
+            "Monitoring indicators measured over time against the business case."
+        ),
         "planned_duration_days": 1095,
         "requirements": [
             ("mhc", "data"),
@@ -111,15 +119,17 @@ STEPS = [
 DECISION_POINTS = [
     {
         "code": "after-2a",
-        "name": "Decision after step 2a",
-        "question": "Is the target group right, and is the goal of the collaboration shared?",
+        "name": gettext_noop("Decision after step 2a"),
+        "question": gettext_noop(
+            "Is the target group right, and is the goal of the collaboration shared?"
+        ),
         "after": "2a",
         "before": "2b",
     },
     {
         "code": "after-2b",
-        "name": "Decision after step 2b",
-        "question": "Are the outcomes of the business case accepted?",
+        "name": gettext_noop("Decision after step 2b"),
+        "question": gettext_noop("Are the outcomes of the business case accepted?"),
         "after": "2b",
         "before": "3",
     },

@@ -2,12 +2,21 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 
 from regions.models import Region
 
-from .models import Decision, DecisionOutcome, DecisionPoint, RegionStep, StepStatus
+from .models import (
+    Decision,
+    DecisionOutcome,
+    DecisionPoint,
+    Indicator,
+    Measurement,
+    RegionStep,
+    StepStatus,
+)
 
 
 @dataclass
@@ -101,3 +110,48 @@ def region_roadmap(region: Region, today: datetime.date | None = None) -> Roadma
         last_decision=decisions[-1] if decisions else None,
         today=today,
     )
+
+
+# The indicator every region in step 5 reports: the number of clients of the target group
+# in paid work. Dashboards and the steering board report headline with it.
+PAID_WORK_KEY = "clients_in_paid_work"
+
+
+@dataclass(frozen=True)
+class MonitoringHeadline:
+    indicator_name: str
+    period: int
+    period_kind: str
+    in_work: Decimal
+    target: Decimal | None
+
+    @property
+    def share_of_target(self) -> Decimal | None:
+        if not self.target:
+            return None
+        return self.in_work / self.target
+
+
+def monitoring_headlines(region_ids) -> dict[int, MonitoringHeadline]:
+    """Latest measurement of clients in paid work against target, per region, in two
+    queries whatever the number of regions."""
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(region_id__in=region_ids, key=PAID_WORK_KEY)
+    }
+    latest = {}
+    for measurement in Measurement.objects.filter(indicator_id__in=indicators).order_by(
+        "indicator_id", "period"
+    ):
+        latest[measurement.indicator_id] = measurement
+    headlines = {}
+    for indicator_id, measurement in latest.items():
+        indicator = indicators[indicator_id]
+        headlines[indicator.region_id] = MonitoringHeadline(
+            indicator_name=indicator.display_name,
+            period=measurement.period,
+            period_kind=indicator.period_kind,
+            in_work=measurement.value,
+            target=indicator.target_per_period,
+        )
+    return headlines

@@ -21,7 +21,11 @@ from .models import (
     RegionStep,
     StepStatus,
     StepTransition,
+    WorkPlan,
+    WorkPlanVersion,
 )
+from .scenarios import snapshot as scenario_snapshot
+from .work_plans import snapshot as work_plan_snapshot
 
 
 class RoadmapRuleError(ValidationError):
@@ -212,6 +216,12 @@ def decision_record(
     if blocker:
         raise RoadmapRuleError(blocker)
     on = on or timezone.localdate()
+    if accepted_scenario is not None:
+        if accepted_scenario.business_case.region_id != region.pk:
+            raise RoadmapRuleError(_("That scenario belongs to another region."))
+        if accepted_scenario_snapshot is None:
+            # Frozen as it is now: a later edit of the scenario does not change the decision.
+            accepted_scenario_snapshot = scenario_snapshot(accepted_scenario)
     decision = Decision.objects.create(
         region=region,
         decision_point=decision_point,
@@ -238,3 +248,26 @@ def decision_record(
         region.status = RegionStatus.STOPPED
         region.save(update_fields=["status"])
     return decision
+
+
+# --- Work plan versions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def work_plan_publish(work_plan, by=None, note: str = "") -> WorkPlanVersion:
+    """Freeze the work plan as it is now into the next numbered version.
+
+    Stakeholders of the region see published versions; later edits of the draft do not
+    change a published version (``WorkPlanVersion.save`` refuses to overwrite one).
+    """
+    work_plan = WorkPlan.objects.select_for_update().select_related("region").get(pk=work_plan.pk)
+    if not work_plan.activities.exists():
+        raise RoadmapRuleError(_("A work plan without activities cannot be published."))
+    last = work_plan.versions.order_by("-number").values_list("number", flat=True).first()
+    return WorkPlanVersion.objects.create(
+        work_plan=work_plan,
+        number=(last or 0) + 1,
+        published_by=by,
+        note=(note or "").strip(),
+        snapshot=work_plan_snapshot(work_plan),
+    )

@@ -15,4 +15,128 @@ urlpatterns = [
         views.decision_create,
         name="decide",
     ),
+    # 2b: business case
+    path("regions/<int:region_id>/business-case/", views.business_case, name="business_case"),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/",
+        views.scenario_create,
+        name="scenario_create",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/",
+        views.scenario_update,
+        name="scenario_update",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/copy/",
+        views.scenario_copy,
+        name="scenario_copy",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/delete/",
+        views.scenario_delete,
+        name="scenario_delete",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/costs/",
+        views.cost_add,
+        name="cost_add",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/benefits/",
+        views.benefit_add,
+        name="benefit_add",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/"
+        "<str:kind>/<int:item_id>/delete/",
+        views.item_delete,
+        name="item_delete",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/split/",
+        views.split_update,
+        name="split_update",
+    ),
+    # 2a: target group and intervention
+    path("regions/<int:region_id>/target-group/", views.target_group, name="target_group"),
+    path(
+        "regions/<int:region_id>/target-group/save/",
+        views.target_group_save,
+        name="target_group_save",
+    ),
+    path(
+        "regions/<int:region_id>/target-group/interventions/",
+        views.intervention_choose,
+        name="intervention_choose",
+    ),
+    path(
+        "regions/<int:region_id>/target-group/interventions/own/",
+        views.intervention_own,
+        name="intervention_own",
+    ),
+    path(
+        "regions/<int:region_id>/target-group/interventions/<int:choice_id>/remove/",
+        views.intervention_remove,
+        name="intervention_remove",
+    ),
+    # 3: work plan
+    path("regions/<int:region_id>/work-plan/", views.work_plan, name="work_plan"),
+    path(
+        "regions/<int:region_id>/work-plan/activities/",
+        views.activity_save,
+        name="activity_add",
+    ),
+    path(
+        "regions/<int:region_id>/work-plan/activities/<int:activity_id>/",
+        views.activity_save,
+        name="activity_update",
+    ),
+    path(
+        "regions/<int:region_id>/work-plan/milestones/",
+        views.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "regions/<int:region_id>/work-plan/<str:kind>/<int:item_id>/delete/",
+        views.work_plan_item_delete,
+        name="work_plan_item_delete",
+    ),
+    path(
+        "regions/<int:region_id>/work-plan/publish/",
+        views.work_plan_publish,
+        name="work_plan_publish",
+    ),
+    path(
+        "regions/<int:region_id>/work-plan/versions/<int:number>/",
+        views.work_plan_version,
+        name="work_plan_version",
+    ),
+    # 5: monitoring
+    path("regions/<int:region_id>/monitoring/", views.monitoring_page, name="monitoring"),
+    path(
+        "regions/<int:region_id>/monitoring/setup/",
+        views.monitoring_setup,
+        name="monitoring_setup",
+    ),
+    path(
+        "regions/<int:region_id>/monitoring/measurements/",
+        views.measurements_save,
+        name="measurements_save",
+    ),
+    path(
+        "regions/<int:region_id>/monitoring/import/",
+        views.measurements_import,
+        name="measurements_import",
+    ),
+    path(
+        "regions/<int:region_id>/monitoring/indicators/",
+        views.indicator_save,
+        name="indicator_add",
+    ),
+    path(
+        "regions/<int:region_id>/monitoring/indicators/<int:indicator_id>/",
+        views.indicator_save,
+        name="indicator_update",
+    ),
 ]

@@ -6,13 +6,15 @@ import pytest
 from django.apps import apps
 
 from regions.models import Role
+from sessions.codebook import ensure_codebook
+from steps.interventions import ensure_catalogue
 from steps.roadmap import ensure_definitions
 
 from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
 
 # Reference data that data migrations create. A transactional test (browser, Celery worker)
 # ends with a flush that empties every table, so such tests put it back before they start.
-REFERENCE_DATA = [ensure_definitions]
+REFERENCE_DATA = [ensure_definitions, ensure_codebook, ensure_catalogue]
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +23,18 @@ def reference_data(request):
     if marker and marker.kwargs.get("transaction"):
         for ensure in REFERENCE_DATA:
             ensure(apps)
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Each test starts in the default language: a Dutch request earlier in the same
+    thread must not change what a later test reads."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import pytest
 from regions.models import RegionStatus
 from steps import services
 from steps.models import DecisionPoint, RegionStep, StepStatus, StepTransition
+from tests.stepwork.deliverables import record_deliverable
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ def rs(region, code):
 
 
 def complete(region, code, summary="Done."):
+    record_deliverable(region, code)
     services.step_start(region_step=rs(region, code), on=DAY)
     return services.step_complete(region_step=rs(region, code), on=DAY, summary=summary)
 

@@ -35,6 +35,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def production_install(tmp_path, *, without: str, **settings) -> dict:
+    """The environment of a production-like install (DEBUG off, a real key, plain HTTP on
+    loopback), migrated, with the demo and collected static files: what the fault tests
+    serve with gunicorn. ``without`` names the service variable left out."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != without},
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "fault-test-" + "k" * 20 + "-a-long-enough-random-ish-key-7c1",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "ROADMAP_VAR_DIR": str(tmp_path / "var"),
+        **settings,
+    }
+    manage = [sys.executable, "manage.py"]
+    for args in (["migrate", "-v0"], ["seed_demo", "--force", "-v0"], ["collectstatic", "-v0"]):
+        result = subprocess.run(
+            manage + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+    return env
+
+
 class Browserless:
     """A tiny HTTP client that keeps cookies (including Secure ones, over plain HTTP)."""
 
@@ -103,21 +125,7 @@ def throwaway_postgres():
 def test_requests_during_a_database_restart_fail_cleanly_and_the_server_recovers(
     throwaway_postgres, tmp_path
 ):
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}},
-        "DATABASE_URL": throwaway_postgres["url"],
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "fault-test-" + "k" * 20 + "-a-long-enough-random-ish-key-7c1",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "ROADMAP_VAR_DIR": str(tmp_path / "var"),
-    }
-    manage = [sys.executable, "manage.py"]
-    for args in (["migrate", "-v0"], ["seed_demo", "--force", "-v0"], ["collectstatic", "-v0"]):
-        result = subprocess.run(
-            manage + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-        )
-        assert result.returncode == 0, result.stderr
+    env = production_install(tmp_path, without="REDIS_URL", DATABASE_URL=throwaway_postgres["url"])
 
     port = free_port()
     server = subprocess.Popen(

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region, get_region_for_user
 
-from . import services
-from .forms import DecisionForm, StepCompleteForm, StepSkipForm, StepStartForm
-from .models import DecisionPoint, RegionStep, StepStatus
-from .selectors import region_roadmap
+from .. import services
+from ..forms import DecisionForm, StepCompleteForm, StepSkipForm, StepStartForm
+from ..models import DecisionPoint, RegionStep, StepStatus
+from ..selectors import region_roadmap
 
 
 def roadmap_context(request, region, bound: dict | None = None) -> dict:
@@ -45,7 +45,9 @@ def roadmap_context(request, region, bound: dict | None = None) -> dict:
                 row.skip_form = StepSkipForm(prefix=f"skip-{code}")
         pending = roadmap.pending_decision
         if pending is not None and not services.decision_blocker(region, pending.point):
-            pending.form = DecisionForm(prefix=f"decision-{pending.point.code}", region=region)
+            pending.form = DecisionForm(
+                prefix=f"decision-{pending.point.code}", region=region, point=pending.point
+            )
         # A refused form stays on screen where it was sent from, even when the roadmap no
         # longer offers that action, so that nothing the user typed is lost.
         for row in roadmap.rows:
@@ -153,7 +155,7 @@ def decision_create(request, region_id, point_code):
     point = get_object_or_404(
         DecisionPoint.objects.select_related("after_step", "before_step"), code=point_code
     )
-    form = DecisionForm(request.POST, prefix=f"decision-{point_code}", region=region)
+    form = DecisionForm(request.POST, prefix=f"decision-{point_code}", region=region, point=point)
     if form.is_valid():
         try:
             decision = services.decision_record(
@@ -164,6 +166,7 @@ def decision_create(request, region_id, point_code):
                 decided_by=form.cleaned_data["decided_by"],
                 on=form.cleaned_data["decided_on"],
                 by=request.user,
+                accepted_scenario=form.cleaned_data.get("accepted_scenario"),
             )
         except services.RoadmapRuleError as error:
             form.add_error(None, error.messages)

@@ -1,0 +1,668 @@
+"""Documents: what each PDF contains, the request that reuses an identical one, and the
+rendering that a Celery task runs.
+
+A request gathers the document's data into a plain ``payload`` and hashes it together with
+the layout (templates and print CSS). A ready document with the same hash is returned at
+once; otherwise a Document row is queued and the task is sent when the transaction
+commits. Rendering reads only the stored payload, so a PDF always matches its hash.
+
+The database is the source of truth: a document whose task was lost (worker killed, broker
+down at request time) stays queued or rendering, and ``sweep`` re-queues it.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+import os
+import time
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, InterfaceError, transaction
+from django.db.models import Prefetch
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+from sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+from sessions.selectors import missing_in_held_sessions
+from steps.models import (
+    Decision,
+    Indicator,
+    RegionIntervention,
+    RegionStep,
+    Scenario,
+    TargetGroup,
+    WorkPlanVersion,
+)
+from steps.selectors import monitoring_headlines
+
+from .models import (
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# A queued document whose task has not started after this long is sent again; one that
+# has been rendering longer than the task's hard time limit (plus a margin) lost its worker.
+QUEUED_STALE_SECONDS = 120
+RENDERING_STALE_SECONDS = settings.CELERY_TASK_TIME_LIMIT + 60
+# After this many attempts that never finished, the document fails with a message.
+MAX_ATTEMPTS = 3
+
+TEMPLATES = {
+    DocumentKind.STEP_REPORT: "agreements/pdf/step_report.html",
+    DocumentKind.WORK_PLAN: "agreements/pdf/work_plan.html",
+    DocumentKind.AGREEMENT: "agreements/pdf/agreement.html",
+    DocumentKind.BOARD_REPORT: "agreements/pdf/board_report.html",
+}
+PRINT_CSS = "css/print.css"
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# --- payloads: the exact data of each kind ---------------------------------------------
+
+
+def _region_head(region: Region) -> dict:
+    return {"id": region.pk, "name": region.name, "code": region.code}
+
+
+def step_report_payload(region_step: RegionStep) -> dict:
+    """A region's step: sessions held with attendance and missing sectors, decisions and
+    deliverables. Sessions are read for their date, kind and attendance only; field notes
+    are never part of a document."""
+    region, step = region_step.region, region_step.step
+    sessions = (
+        Session.objects.filter(region=region, steps=step, status=SessionStatus.HELD)
+        .order_by("date", "id")
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("stakeholder__organisation").order_by(
+                    "stakeholder__organisation__name", "stakeholder__name"
+                ),
+            )
+        )
+    )
+    decisions = (
+        Decision.objects.filter(region=region)
+        .filter(decision_point__after_step=step)
+        .select_related("decision_point")
+        .prefetch_related("decided_by__organisation")
+        .order_by("decided_on", "recorded_at", "id")
+    )
+    payload = {
+        "region": _region_head(region),
+        "title": _("Step %(code)s: %(name)s") % {"code": step.code, "name": step.display_name},
+        "step": {
+            "code": step.code,
+            "name": step.display_name,
+            "purpose": step.display_purpose,
+            "deliverables": step.display_deliverables,
+            "status": str(region_step.get_status_display()),
+            "started_on": _date(region_step.started_on),
+            "completed_on": _date(region_step.completed_on),
+            "planned_end": _date(region_step.planned_end),
+            "summary": region_step.summary,
+        },
+        "sessions": [
+            {
+                "title": session.title,
+                "date": _date(session.date),
+                "kind": str(session.get_kind_display()),
+                "mode": str(session.get_mode_display()),
+                "present": [
+                    {
+                        "name": a.stakeholder.name,
+                        "organisation": a.stakeholder.organisation.name,
+                        "sector": str(a.stakeholder.organisation.get_sector_display()),
+                        "level": str(a.stakeholder.get_function_level_display()),
+                    }
+                    for a in session.attendances.all()
+                    if a.status == AttendanceStatus.PRESENT
+                ],
+                "absent": [
+                    a.stakeholder.name
+                    for a in session.attendances.all()
+                    if a.status in {AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED}
+                ],
+            }
+            for session in sessions
+        ],
+        "missing": [
+            str(requirement.describe()) for requirement in missing_in_held_sessions(region, step)
+        ],
+        "decisions": [
+            {
+                "point": decision.decision_point.display_name,
+                "question": decision.decision_point.display_question,
+                "outcome": str(decision.get_outcome_display()),
+                "decided_on": _date(decision.decided_on),
+                "rationale": decision.rationale,
+                "decided_by": [
+                    f"{person.name} ({person.organisation.name})"
+                    for person in decision.decided_by.all()
+                ],
+            }
+            for decision in decisions
+        ],
+        "deliverables": _deliverables(region, step.code),
+    }
+    return payload
+
+
+def _deliverables(region: Region, code: str) -> dict:
+    found: dict = {}
+    if code == "2a":
+        target = TargetGroup.objects.filter(region=region).first()
+        if target:
+            found["target_group"] = {
+                "description": target.description,
+                "inclusion": list(target.inclusion_criteria or []),
+                "exclusion": list(target.exclusion_criteria or []),
+                "population": target.estimated_population,
+                "pilot_size": target.pilot_size,
+                "shared_goal": target.shared_goal,
+            }
+        found["interventions"] = [
+            str(choice.intervention)
+            for choice in RegionIntervention.objects.filter(region=region).select_related(
+                "intervention"
+            )
+        ]
+    elif code == "2b":
+        found["scenarios"] = [
+            {
+                "name": scenario.name,
+                "clients": scenario.clients,
+                "success_rate": str(scenario.success_rate),
+                "horizon_months": scenario.horizon_months,
+                "split": str(scenario.get_split_kind_display()),
+            }
+            for scenario in Scenario.objects.filter(business_case__region=region)
+        ]
+    elif code == "3":
+        found["work_plan_versions"] = [
+            {"number": version.number, "published_at": _date(version.published_at.date())}
+            for version in WorkPlanVersion.objects.filter(work_plan__region=region)
+        ]
+    elif code == "4":
+        found["agreements"] = [
+            {
+                "title": agreement.title,
+                "kind": str(agreement.get_kind_display()),
+                "status": str(agreement.get_status_display()),
+            }
+            for agreement in Agreement.objects.filter(region=region).order_by("created_at")
+        ]
+    elif code == "5":
+        found["indicators"] = [
+            {"name": indicator.display_name, "unit": indicator.display_unit}
+            for indicator in Indicator.objects.filter(region=region)
+        ]
+    return found
+
+
+def _activity_rows(snapshot: dict) -> list[dict]:
+    """Work plan activities from a version's snapshot, whatever spelling the publisher used."""
+    rows = []
+    for activity in snapshot.get("activities", []) or []:
+        if not isinstance(activity, dict):
+            continue
+        rows.append(
+            {
+                "title": str(activity.get("title", "")),
+                "description": str(activity.get("description", "") or ""),
+                "responsible": str(
+                    activity.get("responsible")
+                    or activity.get("responsible_organisation")
+                    or activity.get("responsible_organisation_name")
+                    or ""
+                ),
+                "paying": str(
+                    activity.get("payer")
+                    or activity.get("paying")
+                    or activity.get("paying_organisation")
+                    or activity.get("paying_organisation_name")
+                    or ""
+                ),
+                "months": f"{activity.get('start_month', '')}–{activity.get('end_month', '')}",
+                "cost": str(activity.get("cost", "") or ""),
+            }
+        )
+    return rows
+
+
+def work_plan_payload(version: WorkPlanVersion) -> dict:
+    region = version.work_plan.region
+    snapshot = version.snapshot or {}
+    milestones = [
+        {
+            "title": str(m.get("title", "")),
+            "month": m.get("month", ""),
+            "description": str(m.get("description", "") or ""),
+        }
+        for m in snapshot.get("milestones", []) or []
+        if isinstance(m, dict)
+    ]
+    activities = _activity_rows(snapshot)
+    total = sum(_decimal(row["cost"]) for row in activities)
+    return {
+        "region": _region_head(region),
+        "title": snapshot.get("title") or str(version.work_plan),
+        "version": version.number,
+        "published_at": _date(version.published_at.date()),
+        "published_by": _person(version.published_by),
+        "note": version.note,
+        "activities": activities,
+        "milestones": milestones,
+        "total_cost": f"{total:.2f}",
+        "cost_by_organisation": [
+            [str(row[0]) or "—", str(row[1])]
+            for row in snapshot.get("cost_by_organisation", []) or []
+            if isinstance(row, list | tuple) and len(row) == 2
+        ],
+    }
+
+
+def _decimal(value):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return Decimal(0)
+
+
+def agreement_payload(version: AgreementVersion) -> dict:
+    # Read the agreement afresh: its status decides the watermark.
+    agreement = Agreement.objects.select_related("region").get(pk=version.agreement_id)
+    latest = agreement.versions.order_by("-number").values_list("number", flat=True).first()
+    agreed = agreement.agreed_version_id == version.pk and agreement.status in {
+        AgreementStatus.AGREED,
+        AgreementStatus.ACTIVE,
+        AgreementStatus.ENDED,
+    }
+    approvals = version.approvals.select_related("organisation", "approved_by").order_by(
+        "approved_at", "id"
+    )
+    return {
+        "region": _region_head(agreement.region),
+        "title": version.content["title"],
+        "version": version.number,
+        "latest_version": latest,
+        "status": str(agreement.get_status_display()),
+        "agreed": agreed,
+        "content": version.content,
+        "approvals": [
+            {
+                "organisation": approval.organisation.name,
+                "by": _person(approval.approved_by),
+                "on_behalf": approval.on_behalf,
+                "consent_note": approval.consent_note,
+                "at": approval.approved_at.isoformat(timespec="minutes"),
+            }
+            for approval in approvals
+        ],
+    }
+
+
+def board_report_payload() -> dict:
+    regions = list(Region.objects.select_related("owner").order_by("name"))
+    steps_by_region: dict[int, list] = {}
+    for region_step in RegionStep.objects.select_related("step").order_by("step__order"):
+        steps_by_region.setdefault(region_step.region_id, []).append(region_step)
+    decisions_by_region: dict[int, list] = {}
+    for decision in Decision.objects.select_related("decision_point").order_by(
+        "decided_on", "recorded_at", "id"
+    ):
+        decisions_by_region.setdefault(decision.region_id, []).append(decision)
+    agreements_by_region: dict[int, list] = {}
+    for agreement in Agreement.objects.order_by("created_at", "id"):
+        agreements_by_region.setdefault(agreement.region_id, []).append(agreement)
+    headlines = monitoring_headlines([region.pk for region in regions])
+    rows = []
+    for region in regions:
+        region_steps = steps_by_region.get(region.pk, [])
+        current = [rs for rs in region_steps if rs.status == "in_progress"]
+        headline = headlines.get(region.pk)
+        rows.append(
+            {
+                "name": region.name,
+                "code": region.code,
+                "status": str(region.get_status_display()),
+                "owner": _person(region.owner),
+                "current": (
+                    f"{current[-1].step.code}. {current[-1].step.display_name}" if current else ""
+                ),
+                "steps": [
+                    {
+                        "code": rs.step.code,
+                        "status": rs.status,
+                        "label": str(rs.get_status_display()),
+                    }
+                    for rs in region_steps
+                ],
+                "decisions": [
+                    {
+                        "point": d.decision_point.display_name,
+                        "outcome": str(d.get_outcome_display()),
+                        "decided_on": _date(d.decided_on),
+                        "rationale": d.rationale,
+                    }
+                    for d in decisions_by_region.get(region.pk, [])
+                ],
+                "agreements": [
+                    {
+                        "title": a.title,
+                        "kind": str(a.get_kind_display()),
+                        "status": str(a.get_status_display()),
+                    }
+                    for a in agreements_by_region.get(region.pk, [])
+                ],
+                "headline": (
+                    {
+                        "name": headline.indicator_name,
+                        "period": headline.period,
+                        "in_work": str(headline.in_work),
+                        "target": str(headline.target) if headline.target is not None else None,
+                    }
+                    if headline
+                    else None
+                ),
+            }
+        )
+    return {"region": None, "title": _("Steering board report"), "regions": rows}
+
+
+# --- requests ---------------------------------------------------------------------------
+
+
+@cache
+def layout_fingerprint() -> str:
+    """A hash of the templates and print CSS: a changed layout renders documents anew."""
+    digest = hashlib.sha256()
+    names = ["agreements/pdf/base.html", *TEMPLATES.values()]
+    for name in names:
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    digest.update(Path(finders.find(PRINT_CSS)).read_bytes())
+    return digest.hexdigest()
+
+
+def content_hash(kind: str, payload: dict, language: str) -> str:
+    data = json.dumps(
+        {"kind": kind, "payload": payload, "language": language, "layout": layout_fingerprint()},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def request_document(
+    kind: str, *, payload: dict, region=None, subject_id=None, version="", user=None
+) -> tuple[Document, bool]:
+    """The document for this content: an identical ready (or waiting) one when there is
+    one, else a new one queued for rendering. Returns (document, reused)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    payload = {**payload, "language": language}
+    digest = content_hash(kind, payload, language)
+    existing = (
+        Document.objects.filter(content_hash=digest)
+        .exclude(status=DocumentStatus.FAILED)
+        .order_by("-requested_at")
+        .first()
+    )
+    if existing is not None:
+        return existing, True
+    with transaction.atomic():
+        document = Document.objects.create(
+            kind=kind,
+            region=region,
+            subject_id=subject_id,
+            version=str(version),
+            title=str(payload["title"])[:300],
+            payload=payload,
+            content_hash=digest,
+            requested_by=user if user is not None and user.is_authenticated else None,
+        )
+        transaction.on_commit(lambda: enqueue(document.pk), robust=True)
+    return document, False
+
+
+# Sending a task tries the broker once, briefly: a user asking for a document must not wait
+# on kombu's reconnect loop when Redis is down (the sweep sends the task later).
+FAST_FAIL = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+
+
+def enqueue(document_id) -> bool:
+    """Send the render task. A broker that is down leaves the document queued for the
+    sweep; the user still gets their page."""
+    from roadmap_site.celery import app
+
+    from .tasks import render_document
+
+    try:
+        if app.conf.task_always_eager:
+            render_document.apply_async((str(document_id),))
+        else:
+            with app.connection_for_write(transport_options=FAST_FAIL) as connection:
+                render_document.apply_async((str(document_id),), connection=connection, retry=False)
+    except Exception as error:  # kombu/redis raise several types for an unreachable broker
+        logger.warning("Could not queue document %s (%s); the sweep retries.", document_id, error)
+        return False
+    return True
+
+
+def retry(document: Document) -> Document:
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(
+            status=DocumentStatus.QUEUED, queued_at=timezone.now(), attempts=0, error=""
+        )
+        if updated:
+            transaction.on_commit(lambda: enqueue(document.pk), robust=True)
+    document.refresh_from_db()
+    return document
+
+
+# --- rendering --------------------------------------------------------------------------
+
+
+class TransientError(Exception):
+    """Worth trying again later (the database went away); the task retries with backoff."""
+
+
+def render_html(document: Document) -> str:
+    payload = document.payload
+    with translation.override(payload.get("language") or settings.LANGUAGE_CODE):
+        return render_to_string(
+            TEMPLATES[document.kind],
+            {
+                "doc": payload,
+                "document": document,
+                "kind_label": document.get_kind_display(),
+                "generated_at": document.requested_at,
+            },
+        )
+
+
+def page_css() -> str:
+    """Running footer words in the document's language (CSS cannot translate itself)."""
+    page, of = _("page"), _("of")
+    return (
+        f'@page {{ @bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }} }}'
+    )
+
+
+def pdf_from_html(html: str) -> tuple[bytes, int]:
+    """HTML and the print CSS to PDF bytes with WeasyPrint; returns (pdf, page count)."""
+    from weasyprint import CSS, HTML
+
+    static_root = Path(finders.find(PRINT_CSS)).parent.parent
+    rendered = HTML(string=html, base_url=str(static_root)).render(
+        stylesheets=[CSS(filename=finders.find(PRINT_CSS)), CSS(string=page_css())]
+    )
+    return rendered.write_pdf(), len(rendered.pages)
+
+
+def _claim(document_id) -> Document | None:
+    """Mark a queued document as rendering; None when another attempt has it or it is done,
+    so that a task delivered twice renders once."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status != DocumentStatus.QUEUED:
+            return None
+        document.status = DocumentStatus.RENDERING
+        document.started_at = timezone.now()
+        document.attempts += 1
+        document.save(update_fields=["status", "started_at", "attempts"])
+        return document
+
+
+def render(document_id) -> str:
+    """Render one document (the body of the Celery task). Idempotent."""
+    document = _claim(document_id)
+    if document is None:
+        return "skipped"
+    # Fault injection for the worker-killed test only: holds the claimed document so that
+    # the test can SIGKILL the worker mid-render. Unset in every real deployment.
+    hold = float(os.environ.get("ROADMAP_TEST_RENDER_HOLD_SECONDS") or 0)
+    if hold:
+        time.sleep(hold)
+    started = time.perf_counter()
+    try:
+        with translation.override(document.payload.get("language") or settings.LANGUAGE_CODE):
+            html = render_html(document)
+            pdf, pages = pdf_from_html(html)
+    except (DatabaseError, InterfaceError):
+        # Transient: give the document back to the queue; the task retries with backoff.
+        Document.objects.filter(pk=document.pk).update(status=DocumentStatus.QUEUED)
+        raise
+    except Exception as error:
+        document.status = DocumentStatus.FAILED
+        document.error = f"{type(error).__name__}: {error}"[:2000]
+        document.finished_at = timezone.now()
+        document.save(update_fields=["status", "error", "finished_at"])
+        logger.exception("Document %s failed", document.pk)
+        return "failed"
+    document.file.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
+    document.status = DocumentStatus.READY
+    document.pages = pages
+    document.size_bytes = len(pdf)
+    document.finished_at = timezone.now()
+    document.render_seconds = round(time.perf_counter() - started, 3)
+    document.error = ""
+    document.save(
+        update_fields=[
+            "file",
+            "status",
+            "pages",
+            "size_bytes",
+            "finished_at",
+            "render_seconds",
+            "error",
+        ]
+    )
+    return "ready"
+
+
+def sweep(
+    *,
+    queued_after: float = QUEUED_STALE_SECONDS,
+    rendering_after: float = RENDERING_STALE_SECONDS,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """Re-queue documents whose task was lost; fail those that never finish."""
+    now = now or timezone.now()
+    stale = Document.objects.filter(
+        status=DocumentStatus.QUEUED, queued_at__lte=now - datetime.timedelta(seconds=queued_after)
+    ) | Document.objects.filter(
+        status=DocumentStatus.RENDERING,
+        started_at__lte=now - datetime.timedelta(seconds=rendering_after),
+    )
+    requeued, failed = [], []
+    for document in stale.order_by("queued_at"):
+        if document.attempts >= MAX_ATTEMPTS:
+            Document.objects.filter(pk=document.pk, status=document.status).update(
+                status=DocumentStatus.FAILED,
+                finished_at=now,
+                error=_(
+                    "Gave up after %(count)s attempts that did not finish "
+                    "(the worker stopped or the document is too large)."
+                )
+                % {"count": document.attempts},
+            )
+            failed.append(str(document.pk))
+            continue
+        updated = Document.objects.filter(pk=document.pk, status=document.status).update(
+            status=DocumentStatus.QUEUED, queued_at=now
+        )
+        if updated:
+            requeued.append(str(document.pk))
+    for document_id in requeued:
+        enqueue(document_id)
+    return {"requeued": requeued, "failed": failed}
+
+
+# --- what a user can ask for ------------------------------------------------------------
+
+
+def request_step_report(region_step: RegionStep, user=None):
+    payload = step_report_payload(region_step)
+    return request_document(
+        DocumentKind.STEP_REPORT,
+        payload=payload,
+        region=region_step.region,
+        subject_id=region_step.pk,
+        version=_("step %(code)s") % {"code": region_step.step.code},
+        user=user,
+    )
+
+
+def request_work_plan(version: WorkPlanVersion, user=None):
+    return request_document(
+        DocumentKind.WORK_PLAN,
+        payload=work_plan_payload(version),
+        region=version.work_plan.region,
+        subject_id=version.pk,
+        version=f"v{version.number}",
+        user=user,
+    )
+
+
+def request_agreement(version: AgreementVersion, user=None):
+    return request_document(
+        DocumentKind.AGREEMENT,
+        payload=agreement_payload(version),
+        region=version.agreement.region,
+        subject_id=version.pk,
+        version=f"v{version.number}",
+        user=user,
+    )
+
+
+def request_board_report(user=None):
+    return request_document(
+        DocumentKind.BOARD_REPORT,
+        payload=board_report_payload(),
+        version=timezone.localdate().isoformat(),
+        user=user,
+    )

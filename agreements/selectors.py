@@ -1,0 +1,76 @@
+"""Reads of agreements for other screens (the national dashboard)."""
+
+from collections import defaultdict
+
+from django.db.models import Count
+
+from .models import Agreement, AgreementStatus
+
+
+def agreements_by_status(region_ids) -> dict[int, list[tuple[str, str, int]]]:
+    """Per region: (status, label, count) in lifecycle order, one query for any number of
+    regions."""
+    counts = defaultdict(dict)
+    for region_id, status, n in (
+        Agreement.objects.filter(region_id__in=list(region_ids))
+        .values_list("region_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[region_id][status] = n
+    return {
+        region_id: [
+            (value, label, by_status[value])
+            for value, label in AgreementStatus.choices
+            if value in by_status
+        ]
+        for region_id, by_status in counts.items()
+    }
+
+
+# Agreements that were reached, whatever happened to them since.
+MADE = [
+    AgreementStatus.AGREED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.ENDED,
+    AgreementStatus.TERMINATED,
+    AgreementStatus.SUPERSEDED,
+]
+
+
+def agreements_made(region_ids) -> dict[int, list[Agreement]]:
+    """Per region, the agreements its parties reached, oldest first, in one query."""
+    made = defaultdict(list)
+    for agreement in Agreement.objects.filter(
+        region_id__in=list(region_ids), status__in=MADE
+    ).order_by("start_date", "pk"):
+        made[agreement.region_id].append(agreement)
+    return dict(made)
+
+
+def agreed_feed_items(limit):
+    """Agreements the parties reached, for the learning network: the day the last party
+    approved the agreed version."""
+    from django.db.models import Max
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from regions.network import FeedItem
+
+    agreements = (
+        Agreement.objects.filter(agreed_version__isnull=False)
+        .annotate(agreed_at=Max("agreed_version__approvals__approved_at"))
+        .select_related("region")
+        .order_by("-agreed_at", "-pk")[:limit]
+    )
+    return [
+        FeedItem(
+            date=timezone.localdate(agreement.agreed_at) if agreement.agreed_at else None,
+            kind="agreement",
+            region=agreement.region,
+            title=_("Agreement reached: %(title)s") % {"title": agreement.title},
+            text=agreement.get_kind_display(),
+        )
+        for agreement in agreements
+        if agreement.agreed_at
+    ]

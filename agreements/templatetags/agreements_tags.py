@@ -1,0 +1,71 @@
+from django import template
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from regions.access import can_edit_region
+from roadmap_site import formatting
+from steps.models import RegionStep, StepStatus, WorkPlanVersion
+
+register = template.Library()
+register.filter("money", formatting.money)
+register.filter("amount", formatting.amount)
+
+
+@register.filter
+def translated(value):
+    """A label frozen in an agreement version (always in English, see
+    services.build_content) in the reader's language."""
+    return gettext(str(value)) if value else value
+
+
+def _started_steps(context, region):
+    roadmap = context.get("roadmap")
+    if roadmap is not None:  # the region page has loaded the track already
+        rows = [row.region_step for row in roadmap.rows]
+    else:
+        rows = (
+            RegionStep.objects.filter(region=region).select_related("step").order_by("step__order")
+        )
+    return [rs for rs in rows if rs.status != StepStatus.NOT_STARTED]
+
+
+@register.inclusion_tag("agreements/_region_panel.html", takes_context=True)
+def agreements_panel(context, region):
+    """The region page's panel: agreements with their status, and the PDFs to make. A fixed
+    number of queries whatever the number of agreements or versions."""
+    request = context["request"]
+    from ..views import visible_agreements
+
+    agreements = (
+        visible_agreements(request.user)
+        .filter(region=region)
+        .annotate(
+            open_reviews=Count("reviews", filter=Q(reviews__resolved_at__isnull=True)),
+        )
+        .order_by("-created_at")
+    )
+    return {
+        "region": region,
+        "agreements": agreements,
+        "can_edit": (
+            context["can_edit"] if "can_edit" in context else can_edit_region(request.user, region)
+        ),
+        "started_steps": _started_steps(context, region),
+        "work_plans": WorkPlanVersion.objects.filter(work_plan__region=region).order_by("-number"),
+        "csrf_token": context.get("csrf_token"),
+        "today": timezone.localdate(),
+    }
+
+
+@register.filter
+def as_date(value):
+    """A date stored as ISO text in a document's payload, back as a date for ``|date``."""
+    import datetime
+
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

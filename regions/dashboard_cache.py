@@ -1,0 +1,86 @@
+"""Caching of the national screens, measured worthwhile: rendering the 35-region matrix
+costs far more than reading its data (see docs/benchmarks.md, "National scale").
+
+Rendered fragments are cached under the current data version (``DashboardStamp``), the
+date (overdue and "last 90 days" move with it) and the language. Every save or delete of a
+model in ``WATCHED`` bumps the version in the database, so every server process misses its
+old entries on the next request. Writes that bypass signals (``bulk_create``,
+``QuerySet.update``) must call ``data_changed()`` themselves, as ``seed_scale`` does.
+"""
+
+import hashlib
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
+
+from .models import DashboardStamp
+
+# Models whose rows the dashboard, the comparison or the charts show. Other parts add
+# theirs (e.g. "agreements.Agreement") when they add a glance or comparison source.
+WATCHED = [
+    "regions.Region",
+    "regions.RegionStakeholder",
+    "regions.Stakeholder",
+    "regions.Organisation",
+    "regions.InterventionAdoption",
+    "steps.Step",
+    "steps.StepRequirement",
+    "steps.RegionStep",
+    "steps.Decision",
+    "steps.TargetGroup",
+    "steps.Intervention",
+    "steps.RegionIntervention",
+    "steps.Indicator",
+    "steps.Measurement",
+    "roadmap_sessions.Session",
+    "roadmap_sessions.Attendance",
+    "agreements.Agreement",
+    "agreements.Approval",
+]
+TIMEOUT = 60 * 60
+
+
+def current_version() -> int:
+    return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def _bump() -> None:
+    if not DashboardStamp.objects.filter(pk=1).update(version=F("version") + 1):
+        DashboardStamp.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def data_changed(**kwargs) -> None:
+    """Bump the version once the change is committed, once per transaction: a rolled-back
+    change invalidates nothing, and a view saving many rows adds one query, not many."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump()
+    elif not any(entry[1] is _bump for entry in connection.run_on_commit):
+        transaction.on_commit(_bump)
+
+
+def cached(name: str, parts, render, version: int | None = None) -> str:
+    """``render()`` once per data version, day, language and ``parts``."""
+    version = current_version() if version is None else version
+    detail = "|".join(
+        [timezone.localdate().isoformat(), translation.get_language() or ""]
+        + [str(p) for p in parts]
+    )
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
+    key = f"national:{name}:{version}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, TIMEOUT)
+    return html
+
+
+def connect() -> None:
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"national-save-{label}")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"national-delete-{label}")

@@ -1,0 +1,298 @@
+"""A region's tables as spreadsheets: sessions with attendance, the work plan, monitoring.
+
+Each export is a function from a region to sheets; the same sheets become CSV (one sheet
+per file) or XLSX (all sheets in one workbook).
+"""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from regions.models import Organisation
+from roadmap_site.spreadsheets import Column, Sheet
+from sessions.models import ActionItem, Attendance, AttendanceStatus, Session
+from steps.models import Activity, Measurement, Milestone, Scenario
+from steps.scenarios import evaluate_scenario
+
+
+def sessions_sheets(region) -> list[Sheet]:
+    sessions = (
+        Session.objects.filter(region=region)
+        .prefetch_related("steps")
+        .annotate(
+            invited=Count("attendances"),
+            present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+            absent=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)),
+            excused=Count("attendances", filter=Q(attendances__status=AttendanceStatus.EXCUSED)),
+        )
+        .order_by("date", "start_time", "pk")
+    )
+    overview = Sheet(
+        _("Sessions"),
+        [
+            Column(_("Date"), "date"),
+            Column(_("Start")),
+            Column(_("Minutes"), "int"),
+            Column(_("Title")),
+            Column(_("Steps")),
+            Column(_("Kind")),
+            Column(_("Mode")),
+            Column(_("Status")),
+            Column(_("Invited"), "int"),
+            Column(_("Present"), "int"),
+            Column(_("Absent"), "int"),
+            Column(_("Excused"), "int"),
+        ],
+    )
+    for session in sessions:
+        overview.rows.append(
+            [
+                session.date,
+                session.start_time.strftime("%H:%M") if session.start_time else "",
+                session.duration_minutes,
+                session.title,
+                ", ".join(step.code for step in session.steps.all()),
+                session.get_kind_display(),
+                session.get_mode_display(),
+                session.get_status_display(),
+                session.invited,
+                session.present,
+                session.absent,
+                session.excused,
+            ]
+        )
+    attendance = Sheet(
+        _("Attendance"),
+        [
+            Column(_("Date"), "date"),
+            Column(_("Session")),
+            Column(_("Name")),
+            Column(_("Organisation")),
+            Column(_("Sector")),
+            Column(_("Function level")),
+            Column(_("Attendance")),
+        ],
+    )
+    for row in (
+        Attendance.objects.filter(session__region=region)
+        .select_related("session", "stakeholder__organisation")
+        .order_by("session__date", "session__pk", "stakeholder__name")
+    ):
+        attendance.rows.append(
+            [
+                row.session.date,
+                row.session.title,
+                row.stakeholder.name,
+                row.stakeholder.organisation.name,
+                row.stakeholder.organisation.get_sector_display(),
+                row.stakeholder.get_function_level_display(),
+                row.get_status_display(),
+            ]
+        )
+    return [overview, attendance]
+
+
+def work_plan_sheets(region) -> list[Sheet]:
+    activities = Sheet(
+        _("Activities"),
+        [
+            Column(_("Activity")),
+            Column(_("Description")),
+            Column(_("Responsible")),
+            Column(_("From month"), "int"),
+            Column(_("To month"), "int"),
+            Column(_("Cost (EUR)"), "money"),
+            Column(_("Paid by")),
+        ],
+    )
+    for activity in Activity.objects.filter(work_plan__region=region).select_related(
+        "responsible_organisation", "paying_organisation"
+    ):
+        activities.rows.append(
+            [
+                activity.title,
+                activity.description,
+                getattr(activity.responsible_organisation, "name", ""),
+                activity.start_month,
+                activity.end_month,
+                activity.cost,
+                getattr(activity.paying_organisation, "name", ""),
+            ]
+        )
+    milestones = Sheet(
+        _("Milestones"),
+        [Column(_("Milestone")), Column(_("Month"), "int"), Column(_("Description"))],
+    )
+    for milestone in Milestone.objects.filter(work_plan__region=region).order_by("month"):
+        milestones.rows.append([milestone.title, milestone.month, milestone.description])
+    return [activities, milestones]
+
+
+def monitoring_sheets(region) -> list[Sheet]:
+    sheet = Sheet(
+        _("Measurements"),
+        [
+            Column(_("Indicator")),
+            Column(_("Unit")),
+            Column(_("Period kind")),
+            Column(_("Period"), "int"),
+            Column(_("Value"), "number"),
+            Column(_("Target per period"), "number"),
+            Column(_("Source")),
+            Column(_("Note")),
+            Column(_("Recorded at"), "datetime"),
+        ],
+    )
+    for measurement in (
+        Measurement.objects.filter(indicator__region=region)
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator__pk", "period")
+    ):
+        indicator = measurement.indicator
+        sheet.rows.append(
+            [
+                indicator.name,
+                indicator.unit,
+                indicator.get_period_kind_display(),
+                measurement.period,
+                measurement.value,
+                indicator.target_per_period,
+                measurement.source,
+                measurement.note,
+                measurement.recorded_at,
+            ]
+        )
+    return [sheet]
+
+
+def action_items_sheets(region) -> list[Sheet]:
+    sheet = Sheet(
+        _("Action items"),
+        [
+            Column(_("What")),
+            Column(_("Owner")),
+            Column(_("Due"), "date"),
+            Column(_("Status")),
+            Column(_("Session")),
+            Column(_("Session date"), "date"),
+        ],
+    )
+    for item in (
+        ActionItem.objects.filter(session__region=region)
+        .select_related("session", "owner_stakeholder", "owner_user")
+        .order_by("due_date", "pk")
+    ):
+        sheet.rows.append(
+            [
+                item.what,
+                item.owner_name,
+                item.due_date,
+                item.get_status_display(),
+                item.session.title,
+                item.session.date,
+            ]
+        )
+    return [sheet]
+
+
+def business_case_sheets(region) -> list[Sheet]:
+    """Inputs of every scenario, the per-organisation table and the monthly series, as the
+    business case page computes them (``steps.scenarios.evaluate_scenario``)."""
+    scenarios = list(
+        Scenario.objects.filter(business_case__region=region)
+        .prefetch_related("costs__organisation", "benefits__organisation")
+        .order_by("order", "pk")
+    )
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    inputs = Sheet(
+        _("Inputs"),
+        [
+            Column(_("Scenario")),
+            Column(_("Item")),
+            Column(_("Organisation")),
+            Column(_("Kind")),
+            Column(_("Amount (EUR)"), "money"),
+            Column(_("Clients"), "int"),
+            Column(_("Success rate"), "number"),
+            Column(_("Months before savings start"), "int"),
+            Column(_("Horizon (months)"), "int"),
+            Column(_("Intervention months"), "int"),
+            Column(_("Annual discount rate"), "number"),
+        ],
+    )
+    table = Sheet(
+        _("Per organisation"),
+        [
+            Column(_("Scenario")),
+            Column(_("Organisation")),
+            Column(_("Invests (EUR)"), "money"),
+            Column(_("Saves (EUR)"), "money"),
+            Column(_("Net (EUR)"), "money"),
+            Column(_("Share after split (EUR)"), "money"),
+            Column(_("Own break-even month"), "int"),
+        ],
+    )
+    series = Sheet(
+        _("Monthly series"),
+        [
+            Column(_("Scenario")),
+            Column(_("Month"), "int"),
+            Column(_("Cost (EUR)"), "money"),
+            Column(_("Saving (EUR)"), "money"),
+            Column(_("Cumulative cost (EUR)"), "money"),
+            Column(_("Cumulative saving (EUR)"), "money"),
+        ],
+    )
+    for scenario in scenarios:
+        parameters = [
+            scenario.clients,
+            scenario.success_rate,
+            scenario.lag_months,
+            scenario.horizon_months,
+            scenario.intervention_months,
+            scenario.annual_discount_rate,
+        ]
+        for cost in scenario.costs.all():
+            inputs.rows.append(
+                [scenario.name, _("cost"), cost.organisation.name, cost.get_kind_display(),
+                 cost.amount, *parameters]
+            )  # fmt: skip
+        for benefit in scenario.benefits.all():
+            inputs.rows.append(
+                [scenario.name, _("saving per client in work, a month"),
+                 benefit.organisation.name, "", benefit.monthly_amount, *parameters]
+            )  # fmt: skip
+        evaluation = evaluate_scenario(scenario, organisation_names=names)
+        for result in evaluation.organisations:
+            table.rows.append(
+                [
+                    scenario.name,
+                    result.organisation,
+                    result.invested,
+                    result.saved,
+                    result.saved - result.invested,
+                    result.share,
+                    result.break_even_month,
+                ]
+            )
+        for point in evaluation.months:
+            series.rows.append(
+                [
+                    scenario.name,
+                    point.month,
+                    point.cost,
+                    point.saving,
+                    point.cumulative_cost,
+                    point.cumulative_saving,
+                ]
+            )
+    return [inputs, table, series]
+
+
+# What can be exported, by the name used in URLs and file names.
+EXPORTS = {
+    "sessions": sessions_sheets,
+    "action-items": action_items_sheets,
+    "business-case": business_case_sheets,
+    "work-plan": work_plan_sheets,
+    "monitoring": monitoring_sheets,
+}

@@ -1,0 +1,61 @@
+"""Sessions and everything in them are reached through the region's access rules."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from regions.access import can_edit_region, can_read_field_notes, role_of, visible_regions
+from regions.models import Role
+
+from .models import Attachment, FieldNote, Session
+
+
+def sessions_for_user(user):
+    return Session.objects.filter(region__in=visible_regions(user))
+
+
+def get_session_for_user(user, pk, *, write=False) -> Session:
+    try:
+        session = sessions_for_user(user).select_related("region", "region__owner").get(pk=pk)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+    if write and not can_edit_region(user, session.region):
+        raise PermissionDenied("You may read this session but not change it.")
+    return session
+
+
+def require_field_notes(user) -> None:
+    """Field notes are internal; a reader of the region without that right gets 403."""
+    if not can_read_field_notes(user):
+        raise PermissionDenied("Field notes are internal.")
+
+
+def get_note_for_user(user, pk) -> FieldNote:
+    try:
+        note = (
+            FieldNote.objects.filter(session__region__in=visible_regions(user))
+            .select_related("session", "session__region", "author", "updated_by")
+            .get(pk=pk)
+        )
+    except (FieldNote.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such note.") from None
+    require_field_notes(user)
+    return note
+
+
+def get_attachment_for_user(user, pk) -> Attachment:
+    try:
+        return Attachment.objects.select_related("session__region").get(
+            pk=pk, session__region__in=visible_regions(user)
+        )
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such document.") from None
+
+
+def can_code(user) -> bool:
+    """Researchers code field notes; the national project leader may help."""
+    return role_of(user) in {Role.RESEARCHER, Role.NATIONAL_PROJECT_LEADER}
+
+
+def require_coder(user) -> None:
+    if not can_code(user):
+        raise PermissionDenied("Only researchers code field notes.")

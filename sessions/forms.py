@@ -1,0 +1,296 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import FunctionLevel, Organisation, Role, Sector, Stakeholder
+from steps.models import Step
+
+from .models import (
+    ActionItem,
+    AttendanceStatus,
+    Code,
+    Session,
+    SessionDecision,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def facilitator_choices():
+    return (
+        get_user_model()
+        .objects.filter(
+            profile__role__in=[
+                Role.NATIONAL_PROJECT_LEADER,
+                Role.REGIONAL_PROJECT_LEADER,
+                Role.RESEARCHER,
+            ],
+            is_active=True,
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class FacilitatorField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class StakeholderChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.organisation.name} ({obj.get_function_level_display()})"
+
+
+class SessionForm(forms.ModelForm):
+    invitees = StakeholderChoiceField(
+        label=_("Invite"),
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    facilitators = FacilitatorField(
+        label=_("Facilitators"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "title",
+            "kind",
+            "date",
+            "start_time",
+            "duration_minutes",
+            "mode",
+            "location",
+            "status",
+            "recorded",
+            "steps",
+            "facilitators",
+            "agenda",
+        ]
+        widgets = {
+            "date": DateInput,
+            "start_time": TimeInput,
+            "steps": forms.CheckboxSelectMultiple,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["steps"].queryset = Step.objects.order_by("order")
+        self.fields["steps"].label_from_instance = lambda step: f"{step.code}. {step.display_name}"
+        self.fields["facilitators"].queryset = facilitator_choices()
+        self.fields["invitees"].queryset = (
+            Stakeholder.objects.filter(memberships__region=region)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["invitees"] = list(
+                self.instance.attendances.values_list("stakeholder_id", flat=True)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "one_on_one" and len(cleaned.get("invitees") or []) > 1:
+            self.add_error("invitees", _("A one-on-one session has a single stakeholder."))
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    """One status field per attendance, named ``a-<id>``."""
+
+    def __init__(self, *args, attendances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendances = list(attendances)
+        for attendance in self.attendances:
+            self.fields[f"a-{attendance.pk}"] = forms.ChoiceField(
+                label=attendance.stakeholder.name,
+                choices=AttendanceStatus.choices,
+                initial=attendance.status,
+                widget=forms.RadioSelect,
+            )
+
+    def rows(self):
+        for attendance in self.attendances:
+            yield attendance, self[f"a-{attendance.pk}"]
+
+    def marks(self) -> dict[int, str]:
+        return {
+            int(name[2:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("a-")
+        }
+
+
+class StakeholderInlineForm(forms.Form):
+    """Add a person to the region's project group; a new organisation when needed."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all(), required=False
+    )
+    new_organisation = forms.CharField(
+        label=_("or a new organisation"), max_length=200, required=False
+    )
+    new_organisation_sector = forms.ChoiceField(
+        label=_("its sector"), choices=[("", "—"), *Sector.choices], required=False
+    )
+    function_level = forms.ChoiceField(label=_("Function level"), choices=FunctionLevel.choices)
+    function_title = forms.CharField(label=_("Function"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        new_name = (cleaned.get("new_organisation") or "").strip()
+        if not cleaned.get("organisation") and not new_name:
+            raise forms.ValidationError(_("Choose an organisation or name a new one."))
+        if new_name and not cleaned.get("organisation"):
+            if Organisation.objects.filter(name__iexact=new_name).exists():
+                self.add_error("new_organisation", _("This organisation exists; choose it."))
+            if not cleaned.get("new_organisation_sector"):
+                self.add_error("new_organisation_sector", _("Give the new organisation's sector."))
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Field note (Markdown)"), widget=forms.Textarea(attrs={"rows": 10})
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SessionDecisionForm(forms.ModelForm):
+    class Meta:
+        model = SessionDecision
+        fields = ["text", "step", "agreed_by"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "agreed_by": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].queryset = Step.objects.order_by("order")
+        self.fields["step"].label_from_instance = lambda step: f"{step.code}. {step.display_name}"
+        self.fields["agreed_by"].queryset = (
+            Stakeholder.objects.filter(attendances__session=session)
+            .select_related("organisation")
+            .order_by("name")
+        )
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["what", "owner_stakeholder", "owner_user", "due_date"]
+        widgets = {"due_date": DateInput}
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_stakeholder"].queryset = (
+            Stakeholder.objects.filter(memberships__region_id=session.region_id)
+            .select_related("organisation")
+            .order_by("name")
+        )
+        self.fields["owner_user"].queryset = facilitator_choices()
+        self.fields["owner_user"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("owner_stakeholder") and cleaned.get("owner_user"):
+            raise forms.ValidationError(_("An action has one owner: a stakeholder or a user."))
+        return cleaned
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Document"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class CodingForm(forms.Form):
+    code = forms.ModelChoiceField(
+        label=_("Code"), queryset=Code.objects.filter(retired=False).select_related("parent")
+    )
+    quote = forms.CharField(widget=forms.HiddenInput, max_length=5000)
+    occurrence = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label_from_instance = lambda c: (
+            f"{c.parent.name} › {c.name}" if c.parent_id else c.name
+        )
+
+
+class CodeForm(forms.ModelForm):
+    class Meta:
+        model = Code
+        fields = ["name", "parent", "polarity", "description", "retired"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Code.objects.filter(parent__isnull=True, retired=False)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent and self.instance.pk and self.instance.children.exists():
+            raise forms.ValidationError(_("A theme with subthemes cannot be put under another."))
+        return parent
+
+
+class CodeMergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Merge into"), queryset=Code.objects.filter(retired=False)
+    )
+
+
+# --- REFI-QDA export and codebook import ------------------------------------------------
+
+
+class QdpxExportForm(forms.Form):
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none to export the field notes of all your regions."),
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].queryset = regions.order_by("name")
+
+
+class CodebookImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Codebook file (.qdc)"),
+        help_text=_("A REFI-QDA codebook exported from MAXQDA, NVivo, ATLAS.ti or QualCoder."),
+    )
+    check_only = forms.BooleanField(
+        label=_("Only show what would change"), required=False, initial=False
+    )
+
+    def clean_file(self):
+        from .qdc import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB; a codebook is much smaller."),
+                params={"mb": MAX_BYTES // (1024 * 1024)},
+            )
+        return upload

@@ -1,0 +1,356 @@
+"""REFI-QDA (QDA-XML 1.0) exchange: field notes with the codebook and every coding as a
+``.qdpx`` project for MAXQDA, NVivo, ATLAS.ti; a ``.qdc`` codebook read back in.
+
+A ``.qdpx`` is a zip with ``project.qde`` (namespace ``urn:QDA-XML:project:1.0``) and one
+UTF-8 text file per note in ``sources/``, referenced as ``internal://<guid>.txt``. A coding
+is a ``PlainTextSelection`` whose ``startPosition``/``endPosition`` count Unicode code
+points from 0, end exclusive: Python string indices, which is what ``Coding.start``/``end``
+are (the server finds the passage in the note's Markdown, see ``services.find_quote``). The
+exported text is the stored Markdown with line ends made ``\\n``; the offsets are moved by
+the same change, so they always index the file that travels.
+
+GUIDs are uuid5 of a fixed namespace and the object's kind and primary key: exporting twice
+gives the same GUIDs, and a codebook that comes back from the analysis software still names
+our codes by their GUIDs (which is how a rename is recognised on import).
+
+Building is pure: querysets in, bytes out. Who may export what is decided by the callers
+(the view and the ``export_qdpx`` command).
+"""
+
+import bisect
+import datetime
+import io
+import re
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Code, CodePolarity, Coding, FieldNote
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+# Never change: every GUID ever exported is derived from it.
+GUID_NAMESPACE = uuid.UUID("6f1d8a52-3c0e-5b7a-9d2e-4b8f0c1a7e35")
+ORIGIN = "Roadmap (REFI-QDA export)"
+# A zip member's timestamp; fixed so that the same data gives the same archive bytes.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+COLOURS = {CodePolarity.BARRIER: "#B03A2E", CodePolarity.FACILITATOR: "#1E8449"}
+# Characters XML 1.0 cannot carry at all (control characters other than tab and line ends).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def guid(kind: str, pk) -> str:
+    return str(uuid.uuid5(GUID_NAMESPACE, f"roadmap:{kind}:{pk}"))
+
+
+def _q(tag: str) -> str:
+    return f"{{{PROJECT_NS}}}{tag}"
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text or "")
+
+
+def _stamp(moment) -> str:
+    if isinstance(moment, datetime.datetime):
+        return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ""
+
+
+def export_text(text: str) -> tuple[str, Callable[[int], int]]:
+    """The note's text as it travels (line ends ``\\n``) and a function that moves an offset
+    into the stored text to the same place in the exported one."""
+    crlf = [m.start() for m in re.finditer("\r\n", text)]
+    exported = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def move(offset: int) -> int:
+        # Each "\r\n" wholly before the offset lost one code point.
+        return offset - bisect.bisect_left(crlf, offset - 1)
+
+    # Not XML: the file keeps every character, so offsets stay true.
+    return exported, move
+
+
+def notes_for_export(regions):
+    """Field notes of these regions with everything the project needs, in few queries."""
+    return (
+        FieldNote.objects.filter(session__region__in=regions)
+        .select_related("session__region", "author", "updated_by")
+        .prefetch_related(
+            "session__steps",
+            Prefetch(
+                "codings",
+                queryset=Coding.objects.select_related("created_by").order_by("start", "id"),
+            ),
+        )
+        .order_by("session__region__name", "session__date", "session_id", "created_at", "id")
+    )
+
+
+@dataclass
+class ExportSummary:
+    notes: int = 0
+    codings: int = 0
+    lost: list = field(default_factory=list)  # codings left out: passage no longer in the note
+
+
+def _user_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _steps_label(steps) -> str:
+    return ", ".join(step.code for step in steps)
+
+
+def build_project(notes, *, codes=None, steps=None, now=None, name=None):
+    """(zip bytes, ExportSummary) for these notes (``notes_for_export``) and the codebook."""
+    from steps.models import Step
+
+    now = now or timezone.now()
+    codes = list(codes if codes is not None else Code.objects.order_by("order", "name", "id"))
+    steps = list(steps if steps is not None else Step.objects.order_by("order"))
+    notes = list(notes)
+    summary = ExportSummary(notes=len(notes))
+
+    users = {}
+
+    def user_guid(user):
+        if user is None:
+            return None
+        users.setdefault(user.pk, user)
+        return guid("user", user.pk)
+
+    # Which codes carry exported codings (retired codes only travel when they do).
+    used = {c.code_id for note in notes for c in note.codings.all() if not c.lost}
+    by_id = {code.pk: code for code in codes}
+    themes = [c for c in codes if c.parent_id is None]
+    children = {}
+    for code in codes:
+        if code.parent_id:
+            children.setdefault(code.parent_id, []).append(code)
+
+    def travels(code):
+        return not code.retired or code.pk in used
+
+    def coding_target(code_id) -> str:
+        """A theme is not codable; a passage coded with the theme itself goes to the
+        theme's "(general)" code."""
+        code = by_id.get(code_id)
+        if code is not None and code.parent_id is None:
+            return guid("theme-general", code.pk)
+        return guid("code", code_id)
+
+    project = ET.Element(
+        _q("Project"),
+        {
+            "name": name or _("Roadmap field notes"),
+            "origin": ORIGIN,
+            "creationDateTime": _stamp(now),
+        },
+    )
+    # Element order is the schema's sequence: Users, CodeBook, Variables, Cases, Sources, Sets.
+    users_el = ET.SubElement(project, _q("Users"))
+
+    # --- codebook
+    codebook = ET.SubElement(project, _q("CodeBook"))
+    codes_el = ET.SubElement(codebook, _q("Codes"))
+
+    def code_element(parent_el, code, codable):
+        attrs = {"guid": guid("code", code.pk), "name": _clean(code.name), "isCodable": codable}
+        if code.polarity in COLOURS:
+            attrs["color"] = COLOURS[code.polarity]
+        el = ET.SubElement(parent_el, _q("Code"), attrs)
+        description = _clean(code.description)
+        if code.polarity:
+            description = f"{code.get_polarity_display()}. {description}".strip()
+        if code.retired:
+            description = f"{_('Retired')}. {description}".strip()
+        if description:
+            ET.SubElement(el, _q("Description")).text = description
+        return el
+
+    for theme in themes:
+        if not travels(theme) and not any(travels(c) for c in children.get(theme.pk, [])):
+            continue
+        theme_el = code_element(codes_el, theme, "false")
+        if theme.pk in used:
+            ET.SubElement(
+                theme_el,
+                _q("Code"),
+                {
+                    "guid": guid("theme-general", theme.pk),
+                    "name": _clean(f"{theme.name} ({_('general')})"),
+                    "isCodable": "true",
+                },
+            )
+        for sub in children.get(theme.pk, []):
+            if travels(sub):
+                code_element(theme_el, sub, "true")
+    if not len(codes_el):
+        project.remove(codebook)
+
+    # --- variables: region, session and steps, so passages can be filtered by them
+    variables = {
+        "region": (_("Region"), "Text"),
+        "session": (_("Session"), "Text"),
+        "session_date": (_("Session date"), "Date"),
+        "session_kind": (_("Session kind"), "Text"),
+        "steps": (_("Steps"), "Text"),
+    }
+    for step in steps:
+        variables[f"step-{step.code}"] = (f"{_('Step')} {step.code}", "Boolean")
+    variables_el = ET.SubElement(project, _q("Variables"))
+    for key, (label, kind) in variables.items():
+        ET.SubElement(
+            variables_el,
+            _q("Variable"),
+            {"guid": guid("variable", key), "name": label, "typeOfVariable": kind},
+        )
+
+    def variable_value(parent_el, key, kind, value):
+        el = ET.SubElement(parent_el, _q("VariableValue"))
+        ET.SubElement(el, _q("VariableRef"), {"targetGUID": guid("variable", key)})
+        ET.SubElement(el, _q(f"{kind}Value")).text = value
+
+    # --- cases: one per region and one per step, each listing its notes
+    region_cases = {}
+    step_cases = {step.code: (step, []) for step in steps}
+    for note in notes:
+        region = note.session.region
+        region_cases.setdefault(region.pk, (region, []))[1].append(note)
+        for step in note.session.steps.all():
+            if step.code in step_cases:
+                step_cases[step.code][1].append(note)
+    cases_el = ET.SubElement(project, _q("Cases"))
+    for region, region_notes in region_cases.values():
+        case = ET.SubElement(
+            cases_el,
+            _q("Case"),
+            {"guid": guid("region", region.pk), "name": _clean(f"{_('Region')}: {region.name}")},
+        )
+        variable_value(case, "region", "Text", _clean(region.name))
+        for note in region_notes:
+            ET.SubElement(case, _q("SourceRef"), {"targetGUID": guid("note", note.pk)})
+    for step, step_notes in step_cases.values():
+        if not step_notes:
+            continue
+        case = ET.SubElement(
+            cases_el,
+            _q("Case"),
+            {
+                "guid": guid("step", step.code),
+                "name": _clean(f"{_('Step')} {step.code}: {step.name}"),
+            },
+        )
+        for note in step_notes:
+            ET.SubElement(case, _q("SourceRef"), {"targetGUID": guid("note", note.pk)})
+    if not len(cases_el):
+        project.remove(cases_el)
+
+    # --- sources: one text per note, with its coded passages
+    files = {}
+    sources_el = ET.SubElement(project, _q("Sources"))
+    for note in notes:
+        session = note.session
+        note_guid = guid("note", note.pk)
+        text, move = export_text(note.text)
+        files[f"sources/{note_guid}.txt"] = text.encode("utf-8")
+        attrs = {
+            "guid": note_guid,
+            "name": _clean(
+                f"{session.region.name} · {session.date:%Y-%m-%d} · {session.title} · "
+                f"{_('note')} {note.pk}"
+            ),
+            "plainTextPath": f"internal://{note_guid}.txt",
+            "creationDateTime": _stamp(note.created_at),
+            "modifiedDateTime": _stamp(note.updated_at),
+        }
+        if note.author_id:
+            attrs["creatingUser"] = user_guid(note.author)
+        if note.updated_by_id:
+            attrs["modifyingUser"] = user_guid(note.updated_by)
+        source = ET.SubElement(sources_el, _q("TextSource"), attrs)
+        session_steps = list(session.steps.all())
+        ET.SubElement(source, _q("Description")).text = _clean(
+            f"{session.region.name}; {session.title}; {session.date:%Y-%m-%d}; "
+            f"{session.get_kind_display()}; {_('steps')}: {_steps_label(session_steps) or '-'}"
+        )
+        for coding in note.codings.all():
+            start, end = move(coding.start), move(coding.end)
+            if coding.lost or not (0 <= start < end <= len(text)):
+                summary.lost.append(coding)
+                continue
+            summary.codings += 1
+            selection_attrs = {
+                "guid": guid("selection", coding.pk),
+                "name": _clean(text[start:end][:200]),
+                "startPosition": str(start),
+                "endPosition": str(end),
+                "creationDateTime": _stamp(coding.created_at),
+            }
+            coding_attrs = {
+                "guid": guid("coding", coding.pk),
+                "creationDateTime": _stamp(coding.created_at),
+            }
+            if coding.created_by_id:
+                selection_attrs["creatingUser"] = user_guid(coding.created_by)
+                coding_attrs["creatingUser"] = selection_attrs["creatingUser"]
+            selection = ET.SubElement(source, _q("PlainTextSelection"), selection_attrs)
+            coding_el = ET.SubElement(selection, _q("Coding"), coding_attrs)
+            ET.SubElement(coding_el, _q("CodeRef"), {"targetGUID": coding_target(coding.code_id)})
+        codes_of_steps = {step.code for step in session_steps}
+        variable_value(source, "region", "Text", _clean(session.region.name))
+        variable_value(source, "session", "Text", _clean(session.title))
+        variable_value(source, "session_date", "Date", session.date.isoformat())
+        variable_value(source, "session_kind", "Text", str(session.get_kind_display()))
+        variable_value(source, "steps", "Text", _steps_label(session_steps))
+        for step in steps:
+            variable_value(
+                source, f"step-{step.code}", "Boolean", str(step.code in codes_of_steps).lower()
+            )
+    if not len(sources_el):
+        project.remove(sources_el)
+
+    # --- sets: barriers and facilitators, for a quick filter on codes
+    sets_el = ET.SubElement(project, _q("Sets"))
+    for polarity, label in (
+        (CodePolarity.BARRIER, _("Barriers")),
+        (CodePolarity.FACILITATOR, _("Facilitators")),
+    ):
+        members = [c for c in codes if c.polarity == polarity and travels(c)]
+        if not members:
+            continue
+        set_el = ET.SubElement(sets_el, _q("Set"), {"guid": guid("set", polarity), "name": label})
+        for code in members:
+            ET.SubElement(set_el, _q("MemberCode"), {"targetGUID": guid("code", code.pk)})
+    if not len(sets_el):
+        project.remove(sets_el)
+
+    for user in users.values():
+        ET.SubElement(
+            users_el,
+            _q("User"),
+            {"guid": guid("user", user.pk), "name": _clean(_user_name(user)), "id": str(user.pk)},
+        )
+    if not len(users_el):
+        project.remove(users_el)
+
+    ET.register_namespace("", PROJECT_NS)
+    qde = ET.tostring(project, encoding="utf-8", xml_declaration=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("project.qde", ZIP_DATE), qde, zipfile.ZIP_DEFLATED)
+        for path, data in files.items():
+            archive.writestr(zipfile.ZipInfo(path, ZIP_DATE), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue(), summary
+
+
+def export_regions(regions, **kwargs):
+    """The project for these regions' notes: (zip bytes, ExportSummary)."""
+    return build_project(notes_for_export(regions), **kwargs)

@@ -1,0 +1,290 @@
+"""Reads for sessions: who is missing, how stable a region's group is, lists and pages."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from regions.models import RegionStakeholder, Stakeholder
+from steps.models import StepRequirement
+
+from .models import (
+    ActionItem,
+    ActionStatus,
+    Attendance,
+    AttendanceStatus,
+    Session,
+    SessionKind,
+    SessionStatus,
+)
+
+# --- who is missing ---------------------------------------------------------------------
+
+
+@dataclass
+class MissingForStep:
+    step: object
+    requirements: list  # StepRequirement rows nobody present/invited meets
+
+    def describe(self) -> str:
+        return ", ".join(str(r.describe()) for r in self.requirements)
+
+
+def missing_representatives(steps, stakeholders) -> list[MissingForStep]:
+    """For each step, the requirements (sector, function level) that none of
+    ``stakeholders`` meets. Steps whose requirements are all met are left out.
+
+    ``stakeholders`` are Stakeholder objects with their organisation loaded (or anything
+    with ``organisation.sector`` and ``function_level``). One query for the requirements,
+    none if the steps came with ``requirements`` prefetched.
+    """
+    steps = list(steps)
+    if not steps:
+        return []
+    people = [(s.organisation.sector, s.function_level) for s in stakeholders]
+    if all(
+        hasattr(step, "_prefetched_objects_cache")
+        and "requirements" in step._prefetched_objects_cache
+        for step in steps
+    ):
+        by_step = {step.pk: list(step.requirements.all()) for step in steps}
+    else:
+        by_step = defaultdict(list)
+        for requirement in StepRequirement.objects.filter(step__in=steps).order_by("id"):
+            by_step[requirement.step_id].append(requirement)
+    result = []
+    for step in sorted(steps, key=lambda s: s.order):
+        missing = [r for r in by_step[step.pk] if not r.is_met_by(people)]
+        if missing:
+            result.append(MissingForStep(step=step, requirements=missing))
+    return result
+
+
+def missing_in_held_sessions(region, step) -> list:
+    """The requirements of ``step`` that nobody present at a held session of that step in
+    ``region`` met (what a step report lists as missing)."""
+    present = (
+        Stakeholder.objects.filter(
+            attendances__session__region=region,
+            attendances__session__steps=step,
+            attendances__session__status=SessionStatus.HELD,
+            attendances__status=AttendanceStatus.PRESENT,
+        )
+        .select_related("organisation")
+        .distinct()
+    )
+    missing = missing_representatives([step], present)
+    return missing[0].requirements if missing else []
+
+
+def who_counts(session, attendances) -> list:
+    """The stakeholders that count for "who is missing": those present once a session is
+    held, the invited (not excused or absent) while it is planned."""
+    if session.status == SessionStatus.HELD:
+        wanted = {AttendanceStatus.PRESENT}
+    else:
+        wanted = {AttendanceStatus.INVITED, AttendanceStatus.PRESENT}
+    return [a.stakeholder for a in attendances if a.status in wanted]
+
+
+# --- the session page ------------------------------------------------------------------
+
+
+def session_for_page(queryset, pk):
+    """A session with everything its page shows, in a fixed number of queries."""
+    return (
+        queryset.select_related("region", "region__owner", "created_by")
+        .prefetch_related(
+            Prefetch("steps", queryset=_steps_with_requirements()),
+            "facilitators",
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("stakeholder__organisation").order_by(
+                    "stakeholder__organisation__name", "stakeholder__name"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def _steps_with_requirements():
+    from steps.models import Step
+
+    return Step.objects.prefetch_related("requirements").order_by("order")
+
+
+def open_actions_before(session):
+    """Open action items of the region's earlier sessions: the next session's agenda."""
+    return (
+        ActionItem.objects.filter(
+            session__region_id=session.region_id,
+            status=ActionStatus.OPEN,
+        )
+        .filter(
+            Q(session__date__lt=session.date)
+            | Q(session__date=session.date, session__id__lt=session.pk)
+        )
+        .select_related("session", "owner_stakeholder", "owner_user")
+        .order_by("due_date", "id")
+    )
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+def sessions_for_list(queryset):
+    return (
+        queryset.select_related("region")
+        .prefetch_related("steps")
+        .annotate(
+            invited=Count("attendances", distinct=True),
+            present=Count(
+                "attendances",
+                filter=Q(attendances__status=AttendanceStatus.PRESENT),
+                distinct=True,
+            ),
+        )
+        .order_by("-date", "-start_time", "-id")
+    )
+
+
+def counts_by_kind(queryset) -> list[tuple[str, str, int]]:
+    counts = dict(
+        queryset.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in SessionKind.choices]
+
+
+# --- group stability --------------------------------------------------------------------
+
+# The rule (docs/sessions.md): a core-group member is *regular* when they attended at least
+# REGULAR_SHARE of the region's held group sessions. A region's core group is *unstable*
+# once it has held MIN_SESSIONS group sessions and fewer than STABLE_SHARE of its core
+# members are regular.
+REGULAR_SHARE = 0.5
+STABLE_SHARE = 2 / 3
+MIN_SESSIONS = 3
+
+
+@dataclass
+class MemberAttendance:
+    stakeholder: Stakeholder
+    core_group: bool
+    attended: int
+    held: int
+
+    @property
+    def share(self) -> float:
+        return self.attended / self.held if self.held else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+    @property
+    def regular(self) -> bool:
+        """At least half of the sessions since joining; a newcomer who has had no session
+        yet counts as regular (nothing to hold against them)."""
+        return self.held == 0 or self.share >= REGULAR_SHARE
+
+
+@dataclass
+class GroupStability:
+    region_id: int
+    held: int = 0
+    members: list[MemberAttendance] = field(default_factory=list)
+
+    @property
+    def core(self) -> list[MemberAttendance]:
+        return [m for m in self.members if m.core_group]
+
+    @property
+    def regular_core(self) -> int:
+        return sum(1 for m in self.core if m.regular)
+
+    @property
+    def judged(self) -> bool:
+        return self.held >= MIN_SESSIONS and bool(self.core)
+
+    @property
+    def unstable(self) -> bool:
+        return self.judged and self.regular_core < STABLE_SHARE * len(self.core)
+
+    @property
+    def reason(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if not self.judged:
+            return _("Not judged yet: fewer than %(min)d held group sessions or no core group.") % {
+                "min": MIN_SESSIONS
+            }
+        return _(
+            "%(regular)d of %(core)d core members attended at least half of the %(held)d "
+            "held group sessions (a stable group needs two thirds)."
+        ) % {"regular": self.regular_core, "core": len(self.core), "held": self.held}
+
+
+def group_stability_for_regions(region_ids, held_dates=None) -> dict[int, GroupStability]:
+    """Group stability of many regions in three queries, whatever their number or size.
+
+    A member is measured against the held group sessions since they joined the project
+    group (all of them when the join date is unknown). ``held_dates`` ({region id: [dates
+    of held group sessions]}) saves a query when the caller has them already."""
+    region_ids = list(region_ids)
+    result = {region_id: GroupStability(region_id=region_id) for region_id in region_ids}
+    if not region_ids:
+        return result
+    if held_dates is None:
+        held_dates = defaultdict(list)
+        for region_id, date in (
+            Session.objects.filter(
+                region_id__in=region_ids, status=SessionStatus.HELD, kind=SessionKind.GROUP
+            )
+            .order_by()
+            .values_list("region_id", "date")
+        ):
+            held_dates[region_id].append(date)
+    for region_id, dates in held_dates.items():
+        if region_id in result:
+            result[region_id].held = len(dates)
+    attended = {
+        (region_id, stakeholder_id): n
+        for region_id, stakeholder_id, n in Attendance.objects.filter(
+            session__region_id__in=region_ids,
+            session__status=SessionStatus.HELD,
+            session__kind=SessionKind.GROUP,
+            status=AttendanceStatus.PRESENT,
+        )
+        .order_by()
+        .values_list("session__region_id", "stakeholder_id")
+        .annotate(n=Count("id"))
+    }
+    for membership in (
+        RegionStakeholder.objects.filter(region_id__in=region_ids, left_on__isnull=True)
+        .select_related("stakeholder__organisation")
+        .order_by("stakeholder__name")
+    ):
+        stability = result[membership.region_id]
+        dates = held_dates.get(membership.region_id, [])
+        joined = membership.joined_on
+        held = sum(1 for date in dates if joined is None or date >= joined)
+        present = attended.get((membership.region_id, membership.stakeholder_id), 0)
+        stability.members.append(
+            MemberAttendance(
+                stakeholder=membership.stakeholder,
+                core_group=membership.core_group,
+                # Present before the recorded join date still counts, up to every session.
+                attended=min(present, held) if held else present,
+                held=held,
+            )
+        )
+    for stability in result.values():
+        stability.members.sort(key=lambda m: (not m.core_group, -m.share, m.stakeholder.name))
+    return result
+
+
+def group_stability(region, held_dates=None) -> GroupStability:
+    return group_stability_for_regions(
+        [region.pk], held_dates=None if held_dates is None else {region.pk: held_dates}
+    )[region.pk]

@@ -1,0 +1,203 @@
+"""The codebook, coding a passage of a note, and the code page (coded passages across
+sessions and regions)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from regions.access import visible_regions
+from steps.models import Step
+
+from .. import services
+from ..access import can_code, get_note_for_user, require_coder, require_field_notes
+from ..forms import CodebookImportForm, CodeForm, CodeMergeForm, CodingForm
+from ..models import Code, CodePolarity, Coding
+
+
+def codebook_page(request, form=None, status=200, import_form=None, import_report=None):
+    themes = list(
+        Code.objects.filter(parent__isnull=True)
+        .annotate(n=Count("codings"))
+        .prefetch_related("children")
+    )
+    counts = dict(
+        Coding.objects.filter(note__session__region__in=visible_regions(request.user))
+        .order_by()
+        .values_list("code_id")
+        .annotate(n=Count("id"))
+    )
+    for theme in themes:
+        theme.count = counts.get(theme.pk, 0)
+        theme.subs = list(theme.children.all())
+        for sub in theme.subs:
+            sub.count = counts.get(sub.pk, 0)
+    return TemplateResponse(
+        request,
+        "sessions/codebook.html",
+        {
+            "themes": themes,
+            "form": form or CodeForm(prefix="new"),
+            "can_code": can_code(request.user),
+            "import_form": import_form or CodebookImportForm(),
+            "import_report": import_report,
+        },
+        status=status,
+    )
+
+
+@login_required
+def codebook(request):
+    require_field_notes(request.user)
+    if request.method == "POST":
+        require_coder(request.user)
+        form = CodeForm(request.POST, prefix="new")
+        if form.is_valid():
+            form.save()
+            return redirect("sessions:codebook")
+        return codebook_page(request, form=form, status=422)
+    return codebook_page(request)
+
+
+@login_required
+def code_edit(request, pk):
+    require_coder(request.user)
+    code = get_object_or_404(Code, pk=pk)
+    if request.method == "POST":
+        form = CodeForm(request.POST, instance=code, prefix="edit")
+        if form.is_valid():
+            form.save()
+            return redirect("sessions:codebook")
+        return TemplateResponse(
+            request,
+            "sessions/code_edit.html",
+            {"code": code, "form": form, "merge_form": CodeMergeForm(prefix="merge")},
+            status=422,
+        )
+    return TemplateResponse(
+        request,
+        "sessions/code_edit.html",
+        {
+            "code": code,
+            "form": CodeForm(instance=code, prefix="edit"),
+            "merge_form": CodeMergeForm(prefix="merge"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def code_merge(request, pk):
+    require_coder(request.user)
+    code = get_object_or_404(Code, pk=pk)
+    form = CodeMergeForm(request.POST, prefix="merge")
+    if form.is_valid():
+        try:
+            services.code_merge(source=code, target=form.cleaned_data["target"])
+            return redirect("sessions:codebook")
+        except ValidationError as error:
+            form.add_error("target", error)
+    return TemplateResponse(
+        request,
+        "sessions/code_edit.html",
+        {"code": code, "form": CodeForm(instance=code, prefix="edit"), "merge_form": form},
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def coding_create(request, pk):
+    note = get_note_for_user(request.user, pk)
+    require_coder(request.user)
+    form = CodingForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.coding_create(
+                note=note,
+                code=form.cleaned_data["code"],
+                quote=form.cleaned_data["quote"],
+                occurrence=form.cleaned_data.get("occurrence"),
+                user=request.user,
+            )
+            return redirect(f"{note.session.get_absolute_url()}#note-{note.pk}")
+        except ValidationError as exc:
+            error = exc.messages[0]
+    return TemplateResponse(
+        request,
+        "sessions/coding_refused.html",
+        {"note": note, "session": note.session, "form": form, "error": error},
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def coding_delete(request, pk):
+    require_coder(request.user)
+    coding = get_object_or_404(
+        Coding.objects.select_related("note__session"),
+        pk=pk,
+        note__session__region__in=visible_regions(request.user),
+    )
+    session = coding.note.session
+    coding.delete()
+    return redirect(f"{session.get_absolute_url()}#note-{coding.note_id}")
+
+
+@login_required
+def codings(request):
+    """The code page: every coded passage the user may read, filtered, counted by region."""
+    require_field_notes(request.user)
+    regions = visible_regions(request.user)
+    queryset = Coding.objects.filter(note__session__region__in=regions)
+    selected = {}
+    region_id = request.GET.get("region", "")
+    if region_id.isdigit():
+        queryset = queryset.filter(note__session__region_id=region_id)
+        selected["region"] = int(region_id)
+    step = request.GET.get("step", "")
+    if step:
+        queryset = queryset.filter(note__session__steps__code=step)
+        selected["step"] = step
+    theme = request.GET.get("theme", "")
+    if theme.isdigit():
+        queryset = queryset.filter(Q(code_id=theme) | Q(code__parent_id=theme))
+        selected["theme"] = int(theme)
+    code = request.GET.get("code", "")
+    if code.isdigit():
+        queryset = queryset.filter(Q(code_id=code) | Q(code__parent_id=code))
+        selected["code"] = int(code)
+    polarity = request.GET.get("polarity", "")
+    if polarity in {CodePolarity.BARRIER, CodePolarity.FACILITATOR}:
+        queryset = queryset.filter(code__polarity=polarity)
+        selected["polarity"] = polarity
+    queryset = queryset.distinct()
+    per_region = list(
+        Coding.objects.filter(pk__in=queryset.values("pk"))
+        .order_by()
+        .values("note__session__region_id", "note__session__region__name")
+        .annotate(n=Count("id"))
+        .order_by("note__session__region__name")
+    )
+    rows = queryset.select_related(
+        "code", "code__parent", "note__session__region", "created_by"
+    ).order_by("note__session__region__name", "-note__session__date", "note_id", "start")[:500]
+    return TemplateResponse(
+        request,
+        "sessions/codings.html",
+        {
+            "rows": rows,
+            "per_region": per_region,
+            "total": sum(r["n"] for r in per_region),
+            "regions": regions,
+            "steps": Step.objects.order_by("order"),
+            "themes": Code.objects.filter(parent__isnull=True),
+            "codes": Code.objects.select_related("parent").order_by("parent__order", "order"),
+            "polarities": [CodePolarity.BARRIER, CodePolarity.FACILITATOR],
+            "selected": selected,
+        },
+    )

@@ -1,0 +1,128 @@
+"""Field notes: write, autosave a draft while typing, save with a conflict check, versions.
+
+Only facilitators, project leaders and researchers reach these views (403 for other readers
+of the region, 404 outside it)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..access import get_note_for_user, get_session_for_user, require_field_notes
+from ..forms import NoteForm
+from ..markup import render_markdown
+from ..models import FieldNoteDraft
+
+
+@login_required
+@require_POST
+def note_create(request, pk):
+    session = get_session_for_user(request.user, pk)
+    require_field_notes(request.user)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        from ..access import sessions_for_user
+        from ..selectors import session_for_page
+        from .session import session_page_context
+
+        session = session_for_page(sessions_for_user(request.user), session.pk)
+        context = session_page_context(request, session, note_form=form)
+        return TemplateResponse(request, "sessions/session_detail.html", context, status=422)
+    note = services.note_create(session=session, user=request.user, text=form.cleaned_data["text"])
+    messages.success(request, _("Field note saved."))
+    return redirect(f"{session.get_absolute_url()}#note-{note.pk}")
+
+
+@login_required
+@require_POST
+def draft_save(request, pk):
+    """Autosave (htmx, debounced): the text survives a reload until it is saved."""
+    session = get_session_for_user(request.user, pk)
+    require_field_notes(request.user)
+    note = None
+    note_id = request.POST.get("note")
+    if note_id:
+        note = get_note_for_user(request.user, note_id)
+        if note.session_id != session.pk:
+            return HttpResponse(status=404)
+    text = request.POST.get("text", "")[:200_000]
+    base = request.POST.get("base_version")
+    services.draft_save(
+        session=session,
+        note=note,
+        user=request.user,
+        text=text,
+        base_version=int(base) if base and base.isdigit() else None,
+    )
+    return HttpResponse(
+        _("Draft saved at %(time)s") % {"time": time_format(timezone.localtime(), "H:i:s")}
+    )
+
+
+@login_required
+def note_edit(request, pk):
+    note = get_note_for_user(request.user, pk)
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            base = form.cleaned_data.get("base_version") or note.version
+            result = services.note_save(
+                note=note, user=request.user, text=form.cleaned_data["text"], base_version=base
+            )
+            if isinstance(result, services.NoteConflict):
+                # Refused, not lost: both texts are on this page and in the versions.
+                return TemplateResponse(
+                    request,
+                    "sessions/note_edit.html",
+                    {
+                        "note": result.note,
+                        "session": note.session,
+                        "form": NoteForm(
+                            initial={
+                                "text": form.cleaned_data["text"],
+                                "base_version": result.note.version,
+                            }
+                        ),
+                        "conflict": result,
+                        "current_html": render_markdown(result.note.text),
+                    },
+                    status=409,
+                )
+            messages.success(request, _("Field note saved."))
+            return redirect(f"{note.session.get_absolute_url()}#note-{note.pk}")
+        return TemplateResponse(
+            request,
+            "sessions/note_edit.html",
+            {"note": note, "session": note.session, "form": form},
+            status=422,
+        )
+    draft = FieldNoteDraft.objects.filter(note=note, user=request.user).first()
+    initial = {"text": note.text, "base_version": note.version}
+    if draft and draft.text != note.text:
+        # Keep the lock of the version the draft was begun from, so that a save of a draft
+        # that someone else overtook meanwhile is refused as a conflict.
+        initial = {"text": draft.text, "base_version": draft.base_version or note.version}
+    return TemplateResponse(
+        request,
+        "sessions/note_edit.html",
+        {"note": note, "session": note.session, "form": NoteForm(initial=initial), "draft": draft},
+    )
+
+
+@login_required
+def note_versions(request, pk):
+    note = get_note_for_user(request.user, pk)
+    versions = list(note.versions.select_related("saved_by").order_by("-saved_at", "-id"))
+    for version in versions:
+        version.html = render_markdown(version.text)
+    return TemplateResponse(
+        request,
+        "sessions/note_versions.html",
+        {"note": note, "session": note.session, "versions": versions},
+    )

@@ -1,0 +1,67 @@
+"""REFI-QDA: the field notes of chosen regions as a ``.qdpx`` project for the researchers'
+analysis software, and a ``.qdc`` codebook merged into the codebook."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from regions.access import visible_regions
+
+from .. import qdc, qdpx
+from ..access import require_coder
+from ..forms import CodebookImportForm, QdpxExportForm
+from .coding import codebook_page
+
+
+@login_required
+def qdpx_export(request):
+    """GET: choose regions. POST: download their field notes, codebook and codings.
+    Researchers and the national project leader only; a researcher only their regions."""
+    require_coder(request.user)
+    regions = visible_regions(request.user)
+    status = 200
+    if request.method == "POST":
+        form = QdpxExportForm(request.POST, regions=regions)
+        if form.is_valid():
+            chosen = form.cleaned_data["regions"] or regions
+            data, _summary = qdpx.export_regions(chosen)
+            response = HttpResponse(data, content_type="application/zip")
+            name = f"roadmap-field-notes-{timezone.localdate():%Y-%m-%d}.qdpx"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        status = 422
+    else:
+        form = QdpxExportForm(regions=regions)
+    counts = regions.order_by("name").annotate(
+        n_notes=Count("sessions__notes", distinct=True),
+        n_codings=Count(
+            "sessions__notes__codings",
+            filter=Q(sessions__notes__codings__lost=False),
+            distinct=True,
+        ),
+    )
+    return TemplateResponse(
+        request, "sessions/qdpx_export.html", {"form": form, "counts": counts}, status=status
+    )
+
+
+@login_required
+@require_POST
+def codebook_import(request):
+    """Merge an uploaded ``.qdc`` into the codebook and show what changed."""
+    require_coder(request.user)
+    form = CodebookImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = qdc.import_codebook(
+                upload.read(qdc.MAX_BYTES + 1), apply=not form.cleaned_data["check_only"]
+            )
+        except qdc.CodebookError as error:
+            form.add_error("file", str(error))
+        else:
+            return codebook_page(request, import_form=CodebookImportForm(), import_report=report)
+    return codebook_page(request, import_form=form, status=422)

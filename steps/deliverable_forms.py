@@ -1,0 +1,339 @@
+"""Forms of the step deliverables: target group and interventions (2a), business case
+(2b), work plan (3) and monitoring (5).
+
+Organisation choices are plain choices built once per page (not a queryset per form), so
+that a page with many forms does not run a query for each of them.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import business_case as bc
+from .models import (
+    Activity,
+    CostKind,
+    Indicator,
+    Measurement,
+    Milestone,
+    Scenario,
+    SplitKind,
+    TargetGroup,
+)
+
+
+class OrganisationChoiceField(forms.TypedChoiceField):
+    def __init__(self, *, organisations=(), required=True, **kwargs):
+        choices = [(org.pk, org.name) for org in organisations]
+        if not required:
+            choices = [("", _("— nobody yet —")), *choices]
+        super().__init__(choices=choices, coerce=int, required=required, empty_value=None, **kwargs)
+
+
+class ScenarioForm(forms.ModelForm):
+    class Meta:
+        model = Scenario
+        fields = [
+            "name",
+            "clients",
+            "success_rate",
+            "lag_months",
+            "horizon_months",
+            "intervention_months",
+            "annual_discount_rate",
+        ]
+        help_texts = {
+            "success_rate": _("Share of clients reaching paid work: 0.4 means 40 %."),
+            "annual_discount_rate": _("0 for none; 0.03 means 3 % a year."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lag_months", "intervention_months"):
+            self.fields[name].validators.append(MaxValueValidator(240))
+        self.fields["clients"].validators.append(MaxValueValidator(1_000_000))
+        for name in ("clients", "success_rate", "lag_months", "horizon_months"):
+            self.fields[name].widget.attrs["class"] = "narrow"
+
+
+class CostForm(forms.Form):
+    organisation = OrganisationChoiceField(label=_("Who pays"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=CostKind.choices)
+    amount = forms.DecimalField(label=_("Amount (€)"), min_value=0, max_digits=12, decimal_places=2)
+    description = forms.CharField(label=_("What for"), max_length=200, required=False)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = OrganisationChoiceField(
+            label=_("Who pays"), organisations=organisations
+        )
+
+
+class BenefitForm(forms.Form):
+    organisation = OrganisationChoiceField(label=_("Who saves"))
+    monthly_amount = forms.DecimalField(
+        label=_("Saved per client in work, per month (€)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+    description = forms.CharField(label=_("Which payment"), max_length=200, required=False)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = OrganisationChoiceField(
+            label=_("Who saves"), organisations=organisations
+        )
+
+
+class SplitForm(forms.Form):
+    """The shared-savings proposal: a kind, and a percentage per organisation for the kinds
+    that use agreed percentages."""
+
+    kind = forms.ChoiceField(label=_("How savings are shared"), choices=SplitKind.choices)
+
+    def __init__(self, *args, organisations=(), scenario=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        stored = scenario.split_percentages if scenario else {}
+        if scenario is not None:
+            self.fields["kind"].initial = scenario.split_kind
+        for org in self.organisations:
+            self.fields[f"pct_{org.pk}"] = forms.DecimalField(
+                label=_("%(name)s (%%)") % {"name": org.name},
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                required=False,
+                initial=stored.get(str(org.pk)),
+            )
+
+    def percentage_fields(self):
+        return [self[f"pct_{org.pk}"] for org in self.organisations]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        percentages = {}
+        for org in self.organisations:
+            value = data.get(f"pct_{org.pk}")
+            if value:
+                percentages[org] = value
+        if kind in (bc.SPLIT_PERCENTAGES, bc.SPLIT_INVESTORS_FIRST) and not self.errors:
+            try:
+                bc.SplitRule(kind, {org.name: value for org, value in percentages.items()})
+            except bc.BusinessCaseError:
+                total = sum(percentages.values(), Decimal(0))
+                raise forms.ValidationError(
+                    _("The agreed percentages must add up to 100; they add up to %(total)s.")
+                    % {"total": f"{total.normalize():f}"}
+                ) from None
+        data["percentages"] = {
+            str(org.pk): str(value)
+            for org, value in percentages.items()
+            if kind in (bc.SPLIT_PERCENTAGES, bc.SPLIT_INVESTORS_FIRST)
+        }
+        return data
+
+
+# --- 2a -------------------------------------------------------------------------------------
+
+
+class ListField(forms.CharField):
+    """A list of short texts, typed one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class TargetGroupForm(forms.ModelForm):
+    inclusion_criteria = ListField(
+        label=_("Inclusion criteria"), required=False, help_text=_("One criterion per line.")
+    )
+    exclusion_criteria = ListField(
+        label=_("Exclusion criteria"), required=False, help_text=_("One criterion per line.")
+    )
+
+    class Meta:
+        model = TargetGroup
+        fields = [
+            "description",
+            "inclusion_criteria",
+            "exclusion_criteria",
+            "estimated_population",
+            "pilot_size",
+            "shared_goal",
+            "barriers",
+            "facilitators",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "shared_goal": forms.Textarea(attrs={"rows": 2}),
+            "barriers": forms.Textarea(attrs={"rows": 3}),
+            "facilitators": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        population, pilot = data.get("estimated_population"), data.get("pilot_size")
+        if population is not None and pilot is not None and pilot > population:
+            self.add_error("pilot_size", _("The pilot is larger than the estimated population."))
+        return data
+
+
+class ChooseInterventionForm(forms.Form):
+    intervention = forms.TypedChoiceField(label=_("Intervention"), coerce=int)
+    delivered_by = forms.TypedMultipleChoiceField(
+        label=_("Delivered by"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, interventions=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].choices = [(i.pk, str(i)) for i in interventions]
+        self.fields["delivered_by"].choices = [(o.pk, o.name) for o in organisations]
+
+
+class OwnInterventionForm(forms.Form):
+    code = forms.CharField(label=_("Short name"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- 3 --------------------------------------------------------------------------------------
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["title", "description", "start_month", "end_month", "cost"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"] = OrganisationChoiceField(
+            label=_("Responsible organisation"),
+            organisations=organisations,
+            required=False,
+            initial=self.instance.responsible_organisation_id,
+        )
+        self.fields["payer"] = OrganisationChoiceField(
+            label=_("Paying organisation"),
+            organisations=organisations,
+            required=False,
+            initial=self.instance.paying_organisation_id,
+        )
+        for name in ("start_month", "end_month"):
+            self.fields[name].validators += [MinValueValidator(1), MaxValueValidator(120)]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_month"), data.get("end_month")
+        if start and end and end < start:
+            self.add_error("end_month", _("The activity ends before it starts."))
+        if data.get("cost") and not data.get("payer"):
+            self.add_error("payer", _("Say who pays for an activity that costs money."))
+        return data
+
+    def save(self, commit=True):
+        self.instance.responsible_organisation_id = self.cleaned_data.get("responsible")
+        self.instance.paying_organisation_id = self.cleaned_data.get("payer")
+        return super().save(commit)
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "month", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].validators += [MinValueValidator(1), MaxValueValidator(120)]
+
+
+class PublishForm(forms.Form):
+    note = forms.CharField(
+        label=_("What changed in this version?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# --- 5 --------------------------------------------------------------------------------------
+
+
+class MeasurementImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: indicator, period, value, source, note. First row is the header."),
+    )
+
+
+MEASUREMENT_VALUE = Measurement._meta.get_field("value")
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "key",
+            "name",
+            "unit",
+            "period_kind",
+            "target_per_period",
+            "horizon_months",
+            "higher_is_better",
+        ]
+        help_texts = {"key": _("Short name used in CSV files, e.g. clients_in_training.")}
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["horizon_months"].validators += [MinValueValidator(1), MaxValueValidator(120)]
+        if self.instance.pk:
+            # The key ties CSV files and dashboards to the indicator: it does not change.
+            del self.fields["key"]
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if Indicator.objects.filter(region=self.region, key=key).exists():
+            raise forms.ValidationError(_("The region already has an indicator with this key."))
+        return key
+
+    def clean(self):
+        data = super().clean()
+        instance = self.instance
+        changed = {"period_kind", "horizon_months"} & set(self.changed_data)
+        if instance.pk and changed and instance.measurements.exists():
+            kind = data.get("period_kind", instance.period_kind)
+            horizon = data.get("horizon_months", instance.horizon_months)
+            months = {"month": 1, "quarter": 3}[kind]
+            last = instance.measurements.order_by("-period").values_list("period", flat=True)[0]
+            if "period_kind" in self.changed_data:
+                self.add_error(
+                    "period_kind",
+                    _("Measurements exist per %(kind)s; the period cannot change any more.")
+                    % {"kind": instance.get_period_kind_display()},
+                )
+            elif horizon and last > horizon // months:
+                self.add_error(
+                    "horizon_months",
+                    _("Period %(last)s is measured already; the horizon must include it.")
+                    % {"last": last},
+                )
+        return data

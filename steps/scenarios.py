@@ -1,0 +1,123 @@
+"""From the business-case models to the pure calculation in ``steps.business_case``, and
+the frozen copy of a scenario that a 2b decision keeps.
+
+Organisations are identified by name in the calculation (names are unique). The stored
+split percentages are keyed by organisation id, so that renaming an organisation keeps them.
+"""
+
+from decimal import Decimal
+
+from . import business_case as bc
+from .models import Organisation, Scenario
+
+SNAPSHOT_VERSION = 1
+
+
+def to_calculation(scenario: Scenario) -> bc.Scenario:
+    return bc.Scenario(
+        name=scenario.name,
+        clients=scenario.clients,
+        success_rate=Decimal(scenario.success_rate),
+        lag_months=scenario.lag_months,
+        horizon_months=scenario.horizon_months,
+        intervention_months=scenario.intervention_months,
+        annual_discount_rate=Decimal(scenario.annual_discount_rate),
+        costs=tuple(
+            bc.CostItem(cost.organisation.name, cost.kind, Decimal(cost.amount))
+            for cost in scenario.costs.all()
+        ),
+        benefits=tuple(
+            bc.BenefitItem(benefit.organisation.name, Decimal(benefit.monthly_amount))
+            for benefit in scenario.benefits.all()
+        ),
+    )
+
+
+def split_rule_for(scenario: Scenario, organisation_names: dict[int, str] | None = None):
+    """The scenario's stored split proposal as a ``SplitRule``.
+
+    Raises ``BusinessCaseError`` when stored percentages do not add up to 100.
+    """
+    percentages = {}
+    if scenario.split_kind in (bc.SPLIT_PERCENTAGES, bc.SPLIT_INVESTORS_FIRST):
+        ids = [int(key) for key in scenario.split_percentages]
+        if organisation_names is None:
+            organisation_names = dict(
+                Organisation.objects.filter(pk__in=ids).values_list("pk", "name")
+            )
+        percentages = {
+            organisation_names.get(int(key), f"#{key}"): Decimal(str(value))
+            for key, value in scenario.split_percentages.items()
+        }
+    return bc.SplitRule(scenario.split_kind, percentages)
+
+
+def evaluate_scenario(
+    scenario_model: Scenario, split=None, *, organisation_names: dict[int, str] | None = None
+) -> bc.Evaluation:
+    """Evaluate a stored scenario, with its own split proposal unless ``split`` is given.
+
+    A stored split that no longer adds up to 100 falls back to "each keeps its own" so that
+    a page never breaks on it; the form refuses such a split in the first place. Pages that
+    show several scenarios pass ``organisation_names`` ({id: name}) to save a query each.
+    """
+    if split is None:
+        try:
+            split = split_rule_for(scenario_model, organisation_names)
+        except bc.BusinessCaseError:
+            split = bc.SplitRule.none()
+    return bc.evaluate(to_calculation(scenario_model), split)
+
+
+# --- The frozen copy kept by a 2b decision -------------------------------------------------
+
+
+def snapshot(scenario_model: Scenario) -> dict:
+    """Everything needed to show the scenario as it was, JSON-safe (money as text)."""
+    calculation = to_calculation(scenario_model)
+    evaluation = evaluate_scenario(scenario_model)
+    return {
+        "version": SNAPSHOT_VERSION,
+        "scenario_id": scenario_model.pk,
+        "name": calculation.name,
+        "clients": calculation.clients,
+        "success_rate": str(calculation.success_rate),
+        "lag_months": calculation.lag_months,
+        "horizon_months": calculation.horizon_months,
+        "intervention_months": calculation.intervention_months,
+        "annual_discount_rate": str(calculation.annual_discount_rate),
+        "costs": [[c.organisation, c.kind, str(c.amount)] for c in calculation.costs],
+        "benefits": [[b.organisation, str(b.monthly_amount)] for b in calculation.benefits],
+        "split": {
+            "kind": evaluation.split.kind,
+            "percentages": [[org, str(value)] for org, value in evaluation.split.percentages],
+        },
+        "summary": {
+            "total_invested": str(bc.cents(evaluation.total_invested)),
+            "total_saved": str(bc.cents(evaluation.total_saved)),
+            "break_even_month": evaluation.break_even_month,
+        },
+    }
+
+
+def from_snapshot(data: dict) -> tuple[bc.Scenario, bc.SplitRule]:
+    scenario = bc.Scenario(
+        name=data["name"],
+        clients=data["clients"],
+        success_rate=Decimal(data["success_rate"]),
+        lag_months=data["lag_months"],
+        horizon_months=data["horizon_months"],
+        intervention_months=data["intervention_months"],
+        annual_discount_rate=Decimal(data["annual_discount_rate"]),
+        costs=tuple(bc.CostItem(org, kind, Decimal(a)) for org, kind, a in data["costs"]),
+        benefits=tuple(bc.BenefitItem(org, Decimal(a)) for org, a in data["benefits"]),
+    )
+    split = bc.SplitRule(
+        data["split"]["kind"], {org: Decimal(v) for org, v in data["split"]["percentages"]}
+    )
+    return scenario, split
+
+
+def evaluate_snapshot(data: dict) -> bc.Evaluation:
+    scenario, split = from_snapshot(data)
+    return bc.evaluate(scenario, split)

@@ -1,0 +1,45 @@
+"""Display of business-case figures: money rounded to cents, rates as percentages."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+from roadmap_site.formatting import money
+
+register = template.Library()
+
+
+@register.filter
+def euro(value):
+    """€ 1,234.56 in English, € 1.234,56 in Dutch (see roadmap_site.formatting)."""
+    return money(value)
+
+
+register.filter("money", money)
+
+
+@register.filter
+def percent(value, places=0):
+    """0.4 → 40 %."""
+    if value is None or value == "":
+        return "–"
+    scaled = Decimal(value) * 100
+    return f"{number_format(scaled, decimal_pos=int(places), use_l10n=True)}\u00a0%"
+
+
+@register.filter
+def decimal1(value):
+    if value is None:
+        return "–"
+    number = Decimal(value)
+    places = 0 if number == number.to_integral() else 1
+    return number_format(number, decimal_pos=places, use_l10n=True)
+
+
+@register.simple_tag
+def deliverables_summary(region):
+    """For the region page panel: what each step has recorded so far (one query)."""
+    from steps.deliverable_status import deliverables_summary as summary
+
+    return summary(region)

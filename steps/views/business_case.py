@@ -1,0 +1,344 @@
+"""Step 2b: the business case. Scenarios side by side, who invests and who saves per
+organisation, the shared-savings proposal and a cumulative chart per scenario.
+
+Every post re-renders the whole business case section (``#business-case``) with htmx, so
+that the comparison follows an edit in any scenario.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reselect, reswap, retarget
+
+from regions.access import can_edit_region, get_region_for_user
+from roadmap_site.formatting import money
+
+from .. import business_case as bc
+from .. import charts, scenarios
+from ..deliverable_forms import BenefitForm, CostForm, ScenarioForm, SplitForm
+from ..models import (
+    BusinessCase,
+    Decision,
+    Scenario,
+    ScenarioBenefit,
+    ScenarioCost,
+)
+from .common import is_stakeholder, region_organisations, respond
+
+TEMPLATE = "steps/business_case.html"
+PARTIAL = "business-case"
+
+COST_COLOUR, SAVING_COLOUR = "#a42020", "#1e7b46"
+
+
+@dataclass
+class ScenarioView:
+    scenario: Scenario
+    evaluation: bc.Evaluation
+    sensitivity: object
+    chart: charts.Chart
+    forms: dict = field(default_factory=dict)
+    accepted: bool = False
+
+
+def cumulative_chart(evaluation: bc.Evaluation, name: str, uid: str = "chart") -> charts.Chart:
+    months = evaluation.months
+    break_even = evaluation.break_even_month
+    description = _(
+        "Cumulative costs and savings over %(n)s months. Invested %(invested)s, saved "
+        "%(saved)s; %(break_even)s."
+    ) % {
+        "n": len(months),
+        "invested": money(evaluation.total_invested),
+        "saved": money(evaluation.total_saved),
+        "break_even": (
+            _("break-even in month %(m)s") % {"m": break_even}
+            if break_even
+            else _("no break-even within the horizon")
+        ),
+    }
+    return charts.line_chart(
+        title=_("Cumulative costs and savings: %(name)s") % {"name": name},
+        description=description,
+        series=[
+            charts.Series(
+                _("Cumulative costs"),
+                [p.cumulative_cost for p in months],
+                "series-cost",
+                COST_COLOUR,
+                dashed=True,
+            ),
+            charts.Series(
+                _("Cumulative savings"),
+                [p.cumulative_saving for p in months],
+                "series-saving",
+                SAVING_COLOUR,
+            ),
+        ],
+        x_count=len(months),
+        x_label=_("m"),
+        marker_at=break_even,
+        marker_label=_("break-even") if break_even else "",
+        uid=uid,
+    )
+
+
+def _scenarios(region):
+    return list(
+        Scenario.objects.filter(business_case__region=region).prefetch_related(
+            Prefetch("costs", ScenarioCost.objects.select_related("organisation")),
+            Prefetch("benefits", ScenarioBenefit.objects.select_related("organisation")),
+        )
+    )
+
+
+def accepted_decision(region) -> Decision | None:
+    """The latest 2b decision that accepted a scenario."""
+    return (
+        Decision.objects.filter(
+            region=region,
+            decision_point__code="after-2b",
+            accepted_scenario_snapshot__isnull=False,
+        )
+        .order_by("-decided_on", "-recorded_at", "-id")
+        .first()
+    )
+
+
+def business_case_context(request, region, bound=None, flash="") -> dict:
+    """``bound`` maps (form name, scenario id or None) to a refused form to show again."""
+    bound = bound or {}
+    can_edit = can_edit_region(request.user, region)
+    decision = accepted_decision(region)
+    accepted = None
+    if decision is not None:
+        accepted = {
+            "decision": decision,
+            "snapshot": decision.accepted_scenario_snapshot,
+            "evaluation": scenarios.evaluate_snapshot(decision.accepted_scenario_snapshot),
+        }
+    context = {
+        "region": region,
+        "can_edit": can_edit,
+        "accepted": accepted,
+        "flash": flash,
+        "summary_only": is_stakeholder(request.user),
+    }
+    if context["summary_only"]:
+        # Stakeholders see what was decided, not the working scenarios.
+        return context
+    organisations = region_organisations(region)
+    names = {org.pk: org.name for org in organisations}
+    rows = []
+    for scenario in _scenarios(region):
+        for item in (*scenario.costs.all(), *scenario.benefits.all()):
+            names.setdefault(item.organisation_id, item.organisation.name)
+        evaluation = scenarios.evaluate_scenario(scenario, organisation_names=names)
+        view = ScenarioView(
+            scenario=scenario,
+            evaluation=evaluation,
+            sensitivity=bc.break_even_success_rate(evaluation.scenario),
+            chart=cumulative_chart(evaluation, scenario.name, f"chart-{scenario.pk}"),
+            accepted=bool(decision and decision.accepted_scenario_id == scenario.pk),
+        )
+        if can_edit:
+            prefix = f"s{scenario.pk}"
+            view.forms = {
+                "scenario": bound.get(("scenario", scenario.pk))
+                or ScenarioForm(instance=scenario, prefix=prefix),
+                "cost": bound.get(("cost", scenario.pk))
+                or CostForm(prefix=f"{prefix}-cost", organisations=organisations),
+                "benefit": bound.get(("benefit", scenario.pk))
+                or BenefitForm(prefix=f"{prefix}-benefit", organisations=organisations),
+                "split": bound.get(("split", scenario.pk))
+                or SplitForm(
+                    prefix=f"{prefix}-split", organisations=organisations, scenario=scenario
+                ),
+            }
+        rows.append(view)
+    context.update(
+        {
+            "rows": rows,
+            "organisations": organisations,
+            "new_form": bound.get(("scenario", None))
+            or ScenarioForm(
+                prefix="new",
+                initial={
+                    "clients": getattr(getattr(region, "target_group", None), "pilot_size", None)
+                    or 10,
+                    "success_rate": "0.4",
+                    "lag_months": 6,
+                    "horizon_months": 36,
+                    "intervention_months": 12,
+                    "annual_discount_rate": "0",
+                },
+            ),
+        }
+    )
+    return context
+
+
+def _page_url(region):
+    return reverse("steps:business_case", args=[region.pk])
+
+
+def _answer(request, region, *, bound=None, status=200, flash=""):
+    return respond(
+        request,
+        template=TEMPLATE,
+        partial=PARTIAL,
+        context=business_case_context(request, region, bound, flash),
+        url=_page_url(region),
+        status=status,
+    )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def business_case(request, region_id):
+    region = get_region_for_user(request.user, region_id)
+    return TemplateResponse(request, TEMPLATE, business_case_context(request, region))
+
+
+def _scenario(request, region_id, scenario_id):
+    region = get_region_for_user(request.user, region_id, write=True)
+    scenario = get_object_or_404(Scenario, pk=scenario_id, business_case__region=region)
+    return region, scenario
+
+
+@login_required
+@require_POST
+def scenario_create(request, region_id):
+    region = get_region_for_user(request.user, region_id, write=True)
+    form = ScenarioForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _answer(request, region, bound={("scenario", None): form}, status=422)
+    case, _created = BusinessCase.objects.get_or_create(region=region)
+    form.instance.business_case = case
+    form.instance.order = case.scenarios.count()
+    form.save()
+    return _answer(request, region, flash=_("Scenario added."))
+
+
+@login_required
+@require_POST
+def scenario_update(request, region_id, scenario_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    form = ScenarioForm(request.POST, instance=scenario, prefix=f"s{scenario.pk}")
+    if not form.is_valid():
+        response = _answer(request, region, bound={("scenario", scenario.pk): form}, status=422)
+        if request.htmx:
+            # The form asked for the figures only; the errors belong in the whole section.
+            response = reselect(
+                retarget(reswap(response, "outerHTML"), "#business-case"), "#business-case"
+            )
+        return response
+    form.save()
+    return _answer(request, region)
+
+
+@login_required
+@require_POST
+@transaction.atomic
+def scenario_copy(request, region_id, scenario_id):
+    """A copy to vary: the quickest way from a pilot to a full-scale scenario."""
+    region, scenario = _scenario(request, region_id, scenario_id)
+    costs, benefits = list(scenario.costs.all()), list(scenario.benefits.all())
+    scenario.pk = None
+    scenario._state.adding = True
+    scenario.name = _("Copy of %(name)s") % {"name": scenario.name}
+    scenario.order = scenario.business_case.scenarios.count()
+    scenario.save()
+    for item in (*costs, *benefits):
+        item.pk = None
+        item._state.adding = True
+        item.scenario = scenario
+        item.save()
+    return _answer(request, region, flash=_("Scenario copied."))
+
+
+@login_required
+@require_POST
+def scenario_delete(request, region_id, scenario_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    scenario.delete()
+    return _answer(request, region, flash=_("Scenario removed."))
+
+
+@login_required
+@require_POST
+def cost_add(request, region_id, scenario_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    form = CostForm(
+        request.POST, prefix=f"s{scenario.pk}-cost", organisations=region_organisations(region)
+    )
+    if not form.is_valid():
+        return _answer(request, region, bound={("cost", scenario.pk): form}, status=422)
+    data = form.cleaned_data
+    ScenarioCost.objects.create(
+        scenario=scenario,
+        organisation_id=data["organisation"],
+        kind=data["kind"],
+        amount=data["amount"],
+        description=data["description"],
+    )
+    return _answer(request, region)
+
+
+@login_required
+@require_POST
+def benefit_add(request, region_id, scenario_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    form = BenefitForm(
+        request.POST,
+        prefix=f"s{scenario.pk}-benefit",
+        organisations=region_organisations(region),
+    )
+    if not form.is_valid():
+        return _answer(request, region, bound={("benefit", scenario.pk): form}, status=422)
+    data = form.cleaned_data
+    ScenarioBenefit.objects.create(
+        scenario=scenario,
+        organisation_id=data["organisation"],
+        monthly_amount=data["monthly_amount"],
+        description=data["description"],
+    )
+    return _answer(request, region)
+
+
+@login_required
+@require_POST
+def item_delete(request, region_id, scenario_id, kind, item_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    model = {"cost": ScenarioCost, "benefit": ScenarioBenefit}.get(kind)
+    if model is None:
+        raise Http404("No such item.")
+    get_object_or_404(model, pk=item_id, scenario=scenario).delete()
+    return _answer(request, region)
+
+
+@login_required
+@require_POST
+def split_update(request, region_id, scenario_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    form = SplitForm(
+        request.POST,
+        prefix=f"s{scenario.pk}-split",
+        organisations=region_organisations(region),
+        scenario=scenario,
+    )
+    if not form.is_valid():
+        return _answer(request, region, bound={("split", scenario.pk): form}, status=422)
+    scenario.split_kind = form.cleaned_data["kind"]
+    scenario.split_percentages = form.cleaned_data["percentages"]
+    scenario.save(update_fields=["split_kind", "split_percentages", "updated_at"])
+    return _answer(request, region, flash=_("Savings split saved."))

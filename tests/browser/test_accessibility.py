@@ -1,0 +1,174 @@
+"""axe-core on every main page of each role: no serious or critical violations.
+
+axe-core comes from its npm package (``package.json``; ``make install-dev`` installs it).
+It is evaluated through the browser's DevTools protocol, so the page's Content Security
+Policy stays as strict as for users. Each role's pages are visited in one browser session
+(one test per role) to keep the check fast. Before the check every ``<details>`` is opened,
+so that the forms folded away in them are checked too, and the page may not repeat an id
+(axe no longer checks that itself, and a repeated id breaks the labels of form fields).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+# The demo's objects by name: primary keys differ between test runs.
+def region(name):
+    from regions.models import Region
+
+    return Region.objects.get(name=name).pk
+
+
+def session(title):
+    from sessions.models import Session
+
+    return Session.objects.get(title=title).pk
+
+
+def note(session_title):
+    from sessions.models import FieldNote
+
+    return FieldNote.objects.filter(session__title=session_title).order_by("pk").first().pk
+
+
+def agreement(title):
+    from agreements.models import Agreement
+
+    return Agreement.objects.get(title=title).pk
+
+
+def code(name):
+    from sessions.models import Code
+
+    return Code.objects.get(name=name).pk
+
+
+def url(name, *args, query=""):
+    """A url builder that runs after the demo is seeded (args may be callables)."""
+    return lambda: reverse(name, args=[arg() if callable(arg) else arg for arg in args]) + query
+
+
+RIVIERENLAND = lambda: region("Rivierenland-Oost")  # noqa: E731 (rpl1's region)
+HEUVELLAND = lambda: region("Heuvelland")  # noqa: E731 (the region furthest along)
+KICK_OFF = "Kick-off: the shared savings experiment"
+PILOT = "WIM pilot funding Heuvelland"
+COLLABORATION = "Regional collaboration on work and mental health"
+
+# The main pages of each role, as (label, url-builder) pairs.
+MAIN_PAGES = {
+    "npl": [
+        ("dashboard", url("home")),
+        ("comparison", url("dashboard:comparison")),
+        ("charts", url("dashboard:charts")),
+        ("network", url("dashboard:network")),
+        ("regions", url("regions:list")),
+        ("region", url("regions:detail", HEUVELLAND)),
+        ("sessions", url("sessions:all")),
+        ("session", url("sessions:detail", lambda: session("Steering meeting with the alderman"))),
+        ("codebook", url("sessions:codebook")),
+        ("code", url("sessions:code_edit", lambda: code("Personal motives"))),
+        ("business case", url("steps:business_case", HEUVELLAND)),
+        ("target group", url("steps:target_group", HEUVELLAND)),
+        ("work plan", url("steps:work_plan", HEUVELLAND)),
+        ("monitoring", url("steps:monitoring", HEUVELLAND)),
+        ("agreements", url("agreements:list", HEUVELLAND)),
+        ("agreement", url("agreements:detail", lambda: agreement(COLLABORATION))),
+        ("board report", url("agreements:board_report")),
+        ("calendar", url("calendar:settings")),
+    ],
+    "rpl1": [
+        ("region", url("regions:detail", RIVIERENLAND)),
+        ("sessions", url("sessions:region_list", RIVIERENLAND)),
+        ("month", url("sessions:region_list", RIVIERENLAND, query="?view=month")),
+        ("session", url("sessions:detail", lambda: session(KICK_OFF))),
+        ("new session", url("sessions:create", RIVIERENLAND)),
+        ("edit session", url("sessions:edit", lambda: session(KICK_OFF))),
+        ("note versions", url("sessions:note_versions", lambda: note(KICK_OFF))),
+        ("business case", url("steps:business_case", RIVIERENLAND)),
+        ("target group", url("steps:target_group", RIVIERENLAND)),
+        ("work plan", url("steps:work_plan", RIVIERENLAND)),
+        ("monitoring", url("steps:monitoring", RIVIERENLAND)),
+        ("agreements", url("agreements:list", RIVIERENLAND)),
+    ],
+    "researcher": [
+        ("regions", url("home")),
+        ("codebook", url("sessions:codebook")),
+        ("code", url("sessions:code_edit", lambda: code("Personal motives"))),
+        ("codings", url("sessions:codings")),
+        ("session with notes", url("sessions:detail", lambda: session(KICK_OFF))),
+    ],
+    "stakeholder1": [
+        ("portal", url("home")),
+        ("region", url("regions:detail", RIVIERENLAND)),
+        ("sessions", url("sessions:all")),
+    ],
+    # stakeholder1's region has no agreement yet; stakeholder3 is asked to approve one.
+    "stakeholder3": [
+        ("portal", url("home")),
+        ("agreement", url("agreements:detail", lambda: agreement(COLLABORATION))),
+        ("agreement in force", url("agreements:detail", lambda: agreement(PILOT))),
+    ],
+    "board": [
+        ("dashboard", url("home")),
+        ("comparison", url("dashboard:comparison")),
+        ("charts", url("dashboard:charts")),
+        ("board report", url("agreements:board_report")),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE.exists():
+        if os.environ.get("ROADMAP_REQUIRE_BROWSER"):
+            pytest.fail(f"{AXE} missing: run `make install-dev` (needs npm)")
+        pytest.skip("axe-core is not installed (npm ci)")
+    return AXE.read_text()
+
+
+def serious_violations(page, axe_source):
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    problems = [
+        f"duplicate id {ident} ({count}×)"
+        for ident, count in page.evaluate(
+            """() => {
+              const counts = {};
+              document.querySelectorAll('[id]').forEach(e => {
+                counts[e.id] = (counts[e.id] || 0) + 1;
+              });
+              return Object.entries(counts).filter(([, n]) => n > 1);
+            }"""
+        )
+    ]
+    page.evaluate(axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert result["testEngine"]["name"] == "axe-core"
+    return problems + [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("username", sorted(MAIN_PAGES))
+def test_main_pages_have_no_serious_accessibility_violations(
+    page, live_server, login, demo, axe_source, username
+):
+    login(username)
+    found = {}
+    for label, build in MAIN_PAGES[username]:
+        response = page.goto(f"{live_server.url}{build()}")
+        assert response.status == 200, (label, response.status)
+        page.wait_for_load_state("networkidle")
+        violations = serious_violations(page, axe_source)
+        if violations:
+            found[label] = violations
+    assert found == {}

@@ -1,0 +1,51 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_national_leader_filters_the_dashboard_to_overdue_and_opens_a_region(
+    page, live_server, demo, login, screenshot
+):
+    login("npl")
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    matrix = page.locator("#matrix")
+    expect(matrix).to_contain_text("Showing 4 of 4 regions")
+    expect(matrix).to_contain_text("Rivierenland-Oost")
+    page.evaluate("window.__noReload = true")
+
+    page.get_by_label("Only overdue").check()
+
+    expect(matrix).to_contain_text("Showing 3 of 4 regions")
+    expect(matrix).not_to_contain_text("Rivierenland-Oost")
+    expect(page).to_have_url(re.compile(r"overdue=on"))
+    assert page.evaluate("window.__noReload") is True
+    expect(matrix.locator("td.overdue").first).to_contain_text("overdue")
+    screenshot("dashboard-overdue")
+
+    matrix.get_by_role("link", name="Noorderveen").click()
+    expect(page.get_by_role("heading", name=re.compile("Noorderveen"))).to_be_visible()
+    expect(page.locator("#network-news")).to_contain_text("Rivierenland-Oost")
+
+
+def test_board_reads_the_charts_and_the_comparison_without_csp_violations(
+    page, live_server, demo, login, screenshot
+):
+    login("board")
+    page.get_by_role("link", name="Charts").click()
+    expect(page.locator("svg.step-chart")).to_have_count(6)
+    expect(page.locator("svg.heatmap")).to_have_count(1)
+    screenshot("dashboard-charts")
+    page.goto(f"{live_server.url}/dashboard/comparison/")
+    expect(page.locator("table.comparison")).to_contain_text("Heuvelland")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()

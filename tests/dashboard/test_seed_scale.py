@@ -1,0 +1,91 @@
+"""The national-scale data set: reproducible, complete enough to measure, and the pages
+keep their query counts on it."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from regions.management.commands.seed_scale import seed_scale
+from regions.models import Region, RegionStakeholder
+from sessions.models import Attendance, Session
+from steps.models import Measurement, RegionStep
+from tests.query_budgets import REGION_PAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def fingerprint():
+    return (
+        list(Region.objects.order_by("name").values_list("name", "status", "joined_on")),
+        list(
+            RegionStep.objects.order_by("region__name", "step__order").values_list(
+                "status", "started_on", "completed_on"
+            )
+        ),
+        list(Session.objects.order_by("region__name", "date", "kind").values_list("date", "kind")),
+        Attendance.objects.count(),
+    )
+
+
+def seeded(seed):
+    with transaction.atomic():
+        seed_scale(regions=5, years=2, seed=seed)
+        result = fingerprint()
+        transaction.set_rollback(True)
+    return result
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
+    first, again, other = seeded(3), seeded(3), seeded(4)
+    assert first == again
+    assert first != other
+
+
+def test_scale_data_has_what_the_national_rollout_has():
+    world = seed_scale(regions=6, years=2, seed=1)
+    assert Region.objects.count() == 6
+    for region in world.regions:
+        assert RegionStakeholder.objects.filter(region=region).count() == 30
+        assert RegionStep.objects.filter(region=region).count() == 6
+    active_years = sum((world.today - r.joined_on).days for r in world.regions) / 365
+    held = Session.objects.filter(status="held").count()
+    assert 30 * active_years < held < 45 * active_years
+    assert Attendance.objects.count() > held * 3
+    assert RegionStep.objects.exclude(status="not_started").exists()
+    assert world.counts["sessions"] == Session.objects.count()
+    if RegionStep.objects.filter(step__code="5").exclude(status="not_started").exists():
+        assert Measurement.objects.exists()
+
+
+def test_seeding_twice_changes_nothing(capsys):
+    call_command("seed_scale", regions=2, years=1, seed=1, force=True)
+    counts = (Region.objects.count(), Session.objects.count())
+    call_command("seed_scale", regions=2, years=1, seed=1, force=True)
+    assert (Region.objects.count(), Session.objects.count()) == counts
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_seed_scale_refuses_in_production_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(Exception, match="DJANGO_DEBUG=0"):
+        call_command("seed_scale", regions=2, years=1)
+    assert not Region.objects.exists()
+
+
+@pytest.mark.parametrize("regions", [4, 35])
+def test_pages_keep_their_query_count_on_scale_data(
+    client, npl, regions, django_assert_max_num_queries
+):
+    world = seed_scale(regions=regions, years=1, seed=2)
+    client.force_login(npl)
+    busiest = max(world.regions, key=lambda r: len(world.stakeholders[r.pk]))
+    for url, budget in [
+        (reverse("dashboard:index"), 21),
+        (reverse("regions:list"), 8),
+        (reverse("regions:detail", args=[busiest.pk]), REGION_PAGE),
+        (reverse("dashboard:comparison"), 12),
+        (reverse("dashboard:charts"), 19),
+    ]:
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,118 @@
+"""The codebook and the code page."""
+
+import pytest
+from django.urls import reverse
+
+from sessions import services
+from sessions.codebook import THEMES
+from sessions.models import Code, Coding
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_codebook_is_seeded_with_four_themes_and_ten_subthemes():
+    assert Code.objects.filter(parent__isnull=True).count() == len(THEMES) == 4
+    assert Code.objects.filter(parent__isnull=False).count() == 10
+
+
+def test_researchers_add_rename_nest_retire_and_mark_codes(client, researcher):
+    client.force_login(researcher)
+    theme = Code.objects.get(name="Collaboration")
+    response = client.post(
+        reverse("sessions:codebook"),
+        {"new-name": "Trust", "new-parent": theme.pk, "new-polarity": "facilitator"},
+    )
+    assert response.status_code == 302
+    trust = Code.objects.get(name="Trust")
+    assert trust.parent == theme and trust.polarity == "facilitator"
+    response = client.post(
+        reverse("sessions:code_edit", args=[trust.pk]),
+        {
+            "edit-name": "Mutual trust",
+            "edit-parent": Code.objects.get(name="Motives and interests").pk,
+            "edit-polarity": "barrier",
+            "edit-retired": "on",
+        },
+    )
+    assert response.status_code == 302
+    trust.refresh_from_db()
+    assert (trust.name, trust.parent.name, trust.polarity, trust.retired) == (
+        "Mutual trust",
+        "Motives and interests",
+        "barrier",
+        True,
+    )
+
+
+def test_merging_moves_the_codings(client, researcher, note):
+    source = Code.objects.get(name="Personal motives")
+    target = Code.objects.get(name="Organisational interests")
+    coding = services.coding_create(note=note, code=source, quote="no budget", user=researcher)
+    client.force_login(researcher)
+    response = client.post(
+        reverse("sessions:code_merge", args=[source.pk]), {"merge-target": target.pk}
+    )
+    assert response.status_code == 302
+    coding.refresh_from_db()
+    source.refresh_from_db()
+    assert coding.code == target and source.retired and source.merged_into == target
+    refused = client.post(
+        reverse("sessions:code_merge", args=[target.pk]), {"merge-target": target.pk}
+    )
+    assert refused.status_code == 422
+
+
+def test_a_project_leader_reads_the_codebook_but_does_not_change_it(client, rpl):
+    client.force_login(rpl)
+    assert client.get(reverse("sessions:codebook")).status_code == 200
+    assert client.post(reverse("sessions:codebook"), {"new-name": "X"}).status_code == 403
+    code = Code.objects.first()
+    assert client.get(reverse("sessions:code_edit", args=[code.pk])).status_code == 403
+
+
+def test_coding_a_passage_that_is_not_in_the_note_is_refused(client, researcher, note):
+    client.force_login(researcher)
+    code = Code.objects.get(name="Personal motives")
+    response = client.post(
+        reverse("sessions:coding_create", args=[note.pk]),
+        {"code": code.pk, "quote": "words that are not there"},
+    )
+    assert response.status_code == 422
+    assert not Coding.objects.exists()
+
+
+def test_the_code_page_filters_and_counts_per_region(
+    client, researcher, npl, note, other_region, make_session
+):
+    other_region.researchers.add(researcher)
+    other_session = make_session(other_region, steps=("1",), title="Elsewhere")
+    other_note = services.note_create(
+        session=other_session, user=researcher, text="Legislation blocks the pilot here."
+    )
+    funding = Code.objects.get(name="Organisation of funding")
+    law = Code.objects.get(name="Legislation barriers")
+    services.coding_create(note=note, code=funding, quote="no budget", user=researcher)
+    services.coding_create(note=other_note, code=law, quote="Legislation blocks", user=researcher)
+    client.force_login(researcher)
+    url = reverse("sessions:codings")
+    response = client.get(url)
+    assert response.context["total"] == 2
+    assert {r["note__session__region__name"]: r["n"] for r in response.context["per_region"]} == {
+        "Rivierenland": 1,
+        "Noorderveen": 1,
+    }
+    html = client.get(url, {"polarity": "barrier"}).content.decode()
+    assert "Legislation blocks" in html and "no budget" not in html
+    theme = Code.objects.get(name="Politics, finances and legislation")
+    assert client.get(url, {"theme": theme.pk}).context["total"] == 2
+    assert client.get(url, {"step": "2b"}).context["total"] == 1
+    assert client.get(url, {"region": other_region.pk}).context["total"] == 1
+    assert client.get(url, {"region": "x", "theme": "y"}).status_code == 200
+
+
+def test_a_theme_cannot_be_merged_into_its_own_subtheme(researcher):
+    from django.core.exceptions import ValidationError
+
+    theme = Code.objects.get(name="Collaboration")
+    with pytest.raises(ValidationError):
+        services.code_merge(source=theme, target=theme.children.first())

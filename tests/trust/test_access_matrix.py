@@ -1,0 +1,536 @@
+"""Every URL of the product, for every role, with the outcome that role must get.
+
+The list of URLs comes from the resolver, so a new URL without an entry in ``MATRIX``
+fails ``test_every_url_has_an_entry``. Each entry says how to build the URL for objects of
+``region`` (led by ``rpl``) and what each role gets:
+
+- ``OK``: the page or action works (2xx, a redirect that is not to the login page, or a
+  form error / conflict answer: 409, 422);
+- ``LOGIN``: sent to log in;
+- ``DENIED``: 403, for someone who may read the region but not do this;
+- ``HIDDEN``: 404, for someone who may not know the object exists.
+
+POST entries send an empty form: for those allowed it is a form error or a success, for
+the others a refusal before any form is read.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, DENIED, HIDDEN = "ok", "login", 403, 404
+ROLES = [
+    "npl",
+    "rpl",
+    "other_rpl",
+    "researcher",
+    "stakeholder",
+    "other_stakeholder",
+    "board",
+    "anonymous",
+]
+
+
+def outcomes(default, **per_role):
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+# Profiles shared by many URLs. Anonymous users are always sent to log in.
+EVERYONE_LOGGED_IN = outcomes(OK, anonymous=LOGIN)
+PUBLIC = outcomes(OK)
+READ_REGION = outcomes(OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN)
+WRITE_REGION = outcomes(
+    DENIED, npl=OK, rpl=OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
+)
+NATIONAL_ONLY_WRITE = outcomes(
+    DENIED, npl=OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
+)
+# Field notes are internal: facilitators, project leaders and researchers.
+INTERNAL = outcomes(
+    DENIED,
+    npl=OK,
+    rpl=OK,
+    researcher=OK,
+    other_rpl=HIDDEN,
+    other_stakeholder=HIDDEN,
+    anonymous=LOGIN,
+)
+# Coding a region's notes: researchers (and the national project leader).
+CODE_REGION = outcomes(
+    DENIED, npl=OK, researcher=OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
+)
+# The codebook belongs to the programme, not to a region.
+CODEBOOK_READ = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
+CODEBOOK_WRITE = outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN)
+NETWORK = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
+
+
+@dataclass
+class Entry:
+    expected: dict
+    kwargs: Callable[[dict], dict] = lambda world: {}
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def region_pk(world):
+    return {"pk": world["region"].pk}
+
+
+def region_id(world):
+    return {"region_id": world["region"].pk}
+
+
+def in_region(key, name):
+    return lambda world: {"region_id": world["region"].pk, key: world[name].pk}
+
+
+def of_agreement(key, name):
+    return lambda world: {"pk": world["agreement"].pk, key: world[name].pk}
+
+
+def obj(name):
+    return lambda world: {"pk": world[name].pk}
+
+
+def region_step(code):
+    return lambda world: {"region_id": world["region"].pk, "code": code}
+
+
+MATRIX: dict[str, Entry] = {
+    # Site
+    "home": Entry(EVERYONE_LOGGED_IN),
+    "healthz": Entry(PUBLIC),
+    "login": Entry(PUBLIC),
+    # Logging out lands on the login page, logged in or not.
+    "logout": Entry(outcomes(LOGIN), method="post"),
+    "password_change": Entry(EVERYONE_LOGGED_IN),
+    "password_change_done": Entry(EVERYONE_LOGGED_IN),
+    # Regions and the roadmap
+    "regions:list": Entry(EVERYONE_LOGGED_IN),
+    "regions:detail": Entry(READ_REGION, region_pk),
+    "regions:hand_over": Entry(NATIONAL_ONLY_WRITE, region_pk, method="post"),
+    "steps:start": Entry(WRITE_REGION, region_step("1"), method="post"),
+    "steps:complete": Entry(WRITE_REGION, region_step("1"), method="post"),
+    "steps:skip": Entry(WRITE_REGION, region_step("1"), method="post"),
+    "steps:decide": Entry(
+        WRITE_REGION,
+        lambda world: {"region_id": world["region"].pk, "point_code": "after-2a"},
+        method="post",
+    ),
+    "regions:export": Entry(
+        outcomes(
+            OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, stakeholder=DENIED, anonymous=LOGIN
+        ),
+        lambda world: {"pk": world["region"].pk, "what": "sessions", "fmt": "xlsx"},
+    ),
+    # Step work: 2a target group and interventions, 2b business case, 3 work plan, 5 monitoring
+    "steps:target_group": Entry(READ_REGION, region_id),
+    "steps:target_group_save": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:intervention_choose": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:intervention_own": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:intervention_remove": Entry(
+        WRITE_REGION, in_region("choice_id", "choice"), method="post"
+    ),
+    "steps:business_case": Entry(READ_REGION, region_id),
+    "steps:scenario_create": Entry(WRITE_REGION, region_id, method="post"),
+    **{
+        f"steps:{name}": Entry(WRITE_REGION, in_region("scenario_id", "scenario"), method="post")
+        for name in [
+            "scenario_update",
+            "scenario_copy",
+            "scenario_delete",
+            "cost_add",
+            "benefit_add",
+            "split_update",
+        ]
+    },
+    "steps:item_delete": Entry(
+        WRITE_REGION,
+        lambda world: {
+            "region_id": world["region"].pk,
+            "scenario_id": world["scenario"].pk,
+            "kind": "cost",
+            "item_id": world["cost"].pk,
+        },
+        method="post",
+    ),
+    "steps:work_plan": Entry(READ_REGION, region_id),
+    "steps:activity_add": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:activity_update": Entry(
+        WRITE_REGION, in_region("activity_id", "activity"), method="post"
+    ),
+    "steps:milestone_add": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:work_plan_item_delete": Entry(
+        WRITE_REGION,
+        lambda world: {
+            "region_id": world["region"].pk,
+            "kind": "milestone",
+            "item_id": world["milestone"].pk,
+        },
+        method="post",
+    ),
+    "steps:work_plan_publish": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:work_plan_version": Entry(
+        READ_REGION, lambda world: {"region_id": world["region"].pk, "number": 1}
+    ),
+    "steps:monitoring": Entry(READ_REGION, region_id),
+    "steps:monitoring_setup": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:measurements_save": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:measurements_import": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:indicator_add": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:indicator_update": Entry(
+        WRITE_REGION, in_region("indicator_id", "indicator"), method="post"
+    ),
+    # Agreements, documents and the stakeholder portal
+    "agreements:list": Entry(READ_REGION, region_id),
+    "agreements:create": Entry(WRITE_REGION, region_id, method="post"),
+    "agreements:detail": Entry(READ_REGION, obj("agreement")),
+    "agreements:status": Entry(READ_REGION, obj("agreement")),
+    "agreements:diff": Entry(READ_REGION, obj("agreement")),
+    **{
+        f"agreements:{name}": Entry(WRITE_REGION, obj("agreement"), method="post")
+        for name in ["terms", "party", "clause", "submit", "review"]
+    },
+    "agreements:party_remove": Entry(
+        WRITE_REGION, of_agreement("party_id", "party"), method="post"
+    ),
+    "agreements:clause_edit": Entry(
+        WRITE_REGION, of_agreement("clause_id", "clause"), method="post"
+    ),
+    "agreements:clause_remove": Entry(
+        WRITE_REGION, of_agreement("clause_id", "clause"), method="post"
+    ),
+    "agreements:review_resolve": Entry(
+        WRITE_REGION, of_agreement("review_id", "review"), method="post"
+    ),
+    "agreements:move": Entry(
+        WRITE_REGION,
+        lambda world: {"pk": world["agreement"].pk, "action": "terminate"},
+        method="post",
+    ),
+    # Parties approve through their stakeholder logins; the service then checks that the
+    # stakeholder signs for a party (tests/agreements).
+    "agreements:approve": Entry(
+        outcomes(
+            DENIED,
+            npl=OK,
+            rpl=OK,
+            stakeholder=OK,
+            other_rpl=HIDDEN,
+            other_stakeholder=HIDDEN,
+            anonymous=LOGIN,
+        ),
+        lambda world: {"pk": world["agreement"].pk, "number": 1},
+        method="post",
+    ),
+    # Everyone who reads a region may ask for its documents and download them.
+    "agreements:pdf": Entry(
+        READ_REGION, lambda world: {"pk": world["agreement"].pk, "number": 1}, method="post"
+    ),
+    "agreements:step_report_pdf": Entry(
+        READ_REGION, lambda world: {"region_id": world["region"].pk, "code": "1"}, method="post"
+    ),
+    "agreements:work_plan_pdf": Entry(
+        READ_REGION, in_region("version_id", "version"), method="post"
+    ),
+    "agreements:board_report": Entry(outcomes(DENIED, npl=OK, board=OK, anonymous=LOGIN)),
+    "agreements:document": Entry(READ_REGION, obj("document")),
+    "agreements:download": Entry(READ_REGION, obj("document")),
+    "agreements:retry": Entry(READ_REGION, obj("failed_document"), method="post"),
+    "agreements:portal": Entry(EVERYONE_LOGGED_IN),
+    "agreements:portal_region": Entry(READ_REGION, region_id),
+    # National screens: the dashboard for the national project leader and the steering
+    # board; comparison and charts also for researchers (the evaluation)
+    "dashboard:index": Entry(outcomes(DENIED, npl=OK, board=OK, anonymous=LOGIN)),
+    "dashboard:comparison": Entry(
+        outcomes(DENIED, npl=OK, board=OK, researcher=OK, anonymous=LOGIN)
+    ),
+    "dashboard:charts": Entry(outcomes(DENIED, npl=OK, board=OK, researcher=OK, anonymous=LOGIN)),
+    # The learning network: project leaders and researchers
+    "dashboard:network": Entry(NETWORK),
+    "dashboard:region_news": Entry(
+        outcomes(
+            DENIED,
+            npl=OK,
+            rpl=OK,
+            researcher=OK,
+            other_rpl=HIDDEN,
+            other_stakeholder=HIDDEN,
+            anonymous=LOGIN,
+        ),
+        region_pk,
+    ),
+    # A regional project leader adopts a region's chosen intervention into their own region.
+    "dashboard:adopt": Entry(
+        outcomes(DENIED, rpl=OK, other_rpl=OK, anonymous=LOGIN),
+        obj("choice"),
+        method="post",
+    ),
+    # Sessions
+    "sessions:all": Entry(EVERYONE_LOGGED_IN),
+    "sessions:region_list": Entry(READ_REGION, region_id),
+    "sessions:create": Entry(WRITE_REGION, region_id, method="post"),
+    "sessions:missing": Entry(WRITE_REGION, region_id, method="post"),
+    "sessions:stakeholder_add": Entry(WRITE_REGION, region_id, method="post"),
+    "sessions:detail": Entry(READ_REGION, obj("session")),
+    "sessions:edit": Entry(WRITE_REGION, obj("session"), method="post"),
+    "sessions:attendance": Entry(WRITE_REGION, obj("session"), method="post"),
+    "sessions:decision_create": Entry(WRITE_REGION, obj("session"), method="post"),
+    "sessions:action_create": Entry(WRITE_REGION, obj("session"), method="post"),
+    "sessions:action_status": Entry(WRITE_REGION, obj("action"), method="post"),
+    "sessions:attachment_upload": Entry(WRITE_REGION, obj("session"), method="post"),
+    "sessions:attachment": Entry(READ_REGION, obj("attachment")),
+    "sessions:attachment_delete": Entry(WRITE_REGION, obj("attachment"), method="post"),
+    "sessions:note_create": Entry(INTERNAL, obj("session"), method="post"),
+    "sessions:note_draft": Entry(INTERNAL, obj("session"), method="post"),
+    "sessions:note_edit": Entry(INTERNAL, obj("note")),
+    "sessions:note_versions": Entry(INTERNAL, obj("note")),
+    "sessions:coding_create": Entry(CODE_REGION, obj("note"), method="post"),
+    # Refused by role before the coding is looked up, so a 403 reveals nothing.
+    "sessions:coding_delete": Entry(
+        outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN), obj("coding"), method="post"
+    ),
+    "sessions:codebook": Entry(CODEBOOK_READ),
+    "sessions:code_edit": Entry(CODEBOOK_WRITE, obj("code"), method="post"),
+    "sessions:code_merge": Entry(CODEBOOK_WRITE, obj("code"), method="post"),
+    "sessions:codings": Entry(CODEBOOK_READ),
+    # Calendars: the feed's token is its key (calendar programs cannot log in).
+    "calendar:settings": Entry(EVERYONE_LOGGED_IN),
+    "calendar:renew": Entry(EVERYONE_LOGGED_IN, method="post"),
+    "calendar:feed": Entry(PUBLIC, lambda world: {"token": world["calendar_token"]}),
+    "calendar:session": Entry(READ_REGION, lambda world: {"pk": world["session"].pk}),
+    # --- REFI-QDA export and codebook import
+    # Only researchers and the national project leader export notes (a researcher: their
+    # regions) and import a codebook; refused by role before anything is read.
+    "sessions:qdpx_export": Entry(CODEBOOK_WRITE),
+    "sessions:codebook_import": Entry(CODEBOOK_WRITE, method="post"),
+    # --- audit trail and bin
+    "audit:history": Entry(
+        WRITE_REGION,
+        lambda world: {
+            "region_id": world["region"].pk,
+            "kind": "session",
+            "pk": world["session"].pk,
+        },
+    ),
+    "audit:region_history": Entry(
+        WRITE_REGION, lambda world: {"region_id": world["region"].pk, "kind": "region"}
+    ),
+    "audit:bin": Entry(WRITE_REGION, region_id),
+    "audit:restore": Entry(WRITE_REGION, in_region("entry_id", "bin_entry"), method="post"),
+    "audit:session_delete": Entry(WRITE_REGION, obj("session"), method="post"),
+    "audit:note_delete": Entry(WRITE_REGION, obj("note"), method="post"),
+    # The world's agreement is in consultation: refused with a message, not deleted.
+    "audit:agreement_delete": Entry(WRITE_REGION, obj("agreement"), method="post"),
+    # --- region export and import
+    # --- language
+    # Anyone may choose a language, also on the login page.
+    "set_language": Entry(PUBLIC, method="post"),
+}
+
+# The admin has its own permission system and object scoping (tests/roadmap/test_admin.py).
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def project_url_names():
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if namespace and pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                if (pattern.namespace or "") in EXCLUDED_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_an_entry():
+    missing = sorted(project_url_names() - set(MATRIX))
+    assert missing == [], f"URLs without an access entry in MATRIX: {missing}"
+
+
+def test_the_matrix_names_only_real_urls():
+    assert sorted(set(MATRIX) - project_url_names()) == []
+
+
+@pytest.fixture
+def world(region, other_region, rpl, researcher, settings, tmp_path):
+    """One object of each kind in ``region``, for the URLs to point at."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from regions.models import CalendarFeed
+    from sessions import services as session_services
+    from sessions.models import ActionItem, Attachment, Code, Session, SessionKind
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    session = Session.objects.create(
+        region=region, title="Group session", date=timezone.localdate(), kind=SessionKind.GROUP
+    )
+    note = session_services.note_create(
+        session=session, user=researcher, text="The insurer has no budget for work outcomes."
+    )
+    code = Code.objects.get(name="Organisation of funding")
+    from steps import services as step_services
+    from steps.models import (
+        Activity,
+        BusinessCase,
+        Indicator,
+        Intervention,
+        Milestone,
+        RegionIntervention,
+        Scenario,
+        ScenarioCost,
+        WorkPlan,
+    )
+    from tests.factories import OrganisationFactory
+
+    payer = OrganisationFactory(name="Kustzorg")
+    scenario = Scenario.objects.create(
+        business_case=BusinessCase.objects.create(region=region),
+        name="Pilot",
+        clients=10,
+        success_rate="0.4",
+        lag_months=6,
+        horizon_months=36,
+        intervention_months=12,
+    )
+    plan = WorkPlan.objects.create(region=region)
+    agreement, clause, party, review, document, failed = _agreement_world(region, rpl)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    return {
+        "region": region,
+        "other_region": other_region,
+        "session": session,
+        "note": note,
+        "code": code,
+        "coding": session_services.coding_create(
+            note=note, code=code, quote="no budget", user=researcher
+        ),
+        "action": ActionItem.objects.create(session=session, what="Ask the insurer"),
+        "attachment": Attachment.objects.create(
+            session=session,
+            file=SimpleUploadedFile("a.pdf", pdf),
+            original_name="plan.pdf",
+            content_type="application/pdf",
+            size=len(pdf),
+            uploaded_by=rpl,
+        ),
+        "calendar_token": CalendarFeed.for_user(region.owner).token,
+        "scenario": scenario,
+        "cost": ScenarioCost.objects.create(
+            scenario=scenario, organisation=payer, kind="one_off", amount=1000
+        ),
+        "choice": RegionIntervention.objects.create(
+            region=region, intervention=Intervention.objects.filter(region=None).first()
+        ),
+        "activity": Activity.objects.create(work_plan=plan, title="Train job coaches"),
+        "milestone": Milestone.objects.create(work_plan=plan, title="First clients", month=3),
+        "version": step_services.work_plan_publish(plan, by=rpl),
+        "indicator": Indicator.objects.create(
+            region=region, key="clients_in_paid_work", name="Clients in paid work", unit="n"
+        ),
+        "agreement": agreement,
+        "clause": clause,
+        "party": party,
+        "review": review,
+        "document": document,
+        "failed_document": failed,
+        "bin_entry": _bin_entry(region, rpl),
+    }
+
+
+def _bin_entry(region, rpl):
+    """A session of the region that its project leader moved to the bin."""
+    from roadmap_site.audit import bin
+    from sessions.models import Session, SessionKind
+
+    binned = Session.objects.create(
+        region=region,
+        title="Cancelled kick-off",
+        date=datetime.date(2026, 1, 9),
+        kind=SessionKind.GROUP,
+    )
+    return bin.move_to_bin(binned, kind="session", region=region, by=rpl)
+
+
+def _agreement_world(region, rpl):
+    """An agreement in consultation with two parties and a clause, a review flagged by a
+    context event, and a rendered document of the region."""
+    from agreements import services
+    from agreements.models import Document, DocumentKind, DocumentStatus
+    from regions.models import ContextEvent, RegionOrganisation
+    from tests.factories import OrganisationFactory
+
+    agreement = services.create_agreement(
+        region=region, title="Pilot funding", kind="pilot_funding", by=rpl
+    )
+    for name in ("GGZ Rivierenland", "Gemeente Rivierstad"):
+        organisation = OrganisationFactory(name=name)
+        RegionOrganisation.objects.create(region=region, organisation=organisation)
+        services.set_party(agreement, organisation=organisation, by=rpl)
+    services.save_clause(agreement, title="Purpose", text="Ten clients.", by=rpl)
+    services.submit_for_consultation(agreement, by=rpl)
+    event = ContextEvent.objects.create(
+        region=region, date=datetime.date(2026, 1, 5), kind="funding", description="Budget cut"
+    )
+    [review] = services.flag_for_review(event, [agreement], by=rpl)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = Document.objects.create(
+        kind=DocumentKind.STEP_REPORT,
+        region=region,
+        title="Step report",
+        status=DocumentStatus.READY,
+        payload={},
+        content_hash="0" * 64,
+        file=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    failed = Document.objects.create(
+        kind=DocumentKind.STEP_REPORT,
+        region=region,
+        title="Step report",
+        status=DocumentStatus.FAILED,
+        payload={},
+        content_hash="1" * 64,
+        error="Worker lost",
+    )
+    return agreement, agreement.clauses.first(), agreement.parties.first(), review, document, failed
+
+
+def classify(response):
+    status = response.status_code
+    if status == 302 and response["Location"].split("?")[0] == reverse("login"):
+        return LOGIN
+    if status in (403, 404):
+        return status
+    if status < 400 or status in (409, 422):
+        return OK
+    return status
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_the_matrix_says(client, personas, world, name, role):
+    entry = MATRIX[name]
+    user = personas[role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=entry.kwargs(world))
+    response = getattr(client, entry.method)(url, entry.data)
+    assert classify(response) == entry.expected[role], (name, role, response.status_code)
