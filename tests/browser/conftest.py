@@ -5,9 +5,12 @@ Screenshots land in ``test-artifacts/`` so that a person can look at them.
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by
 # the tests themselves are safe here because live_server serves from another thread.
@@ -35,6 +38,44 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+class SerialisedWSGIServer(ThreadedWSGIServer):
+    """A threaded live server that runs one request at a time, for SQLite.
+
+    On the embedded default the tests' database is SQLite in memory, and the live server's
+    threads all share that one connection; two overlapping requests (an autosave while a
+    form posts, say) then fail with "cannot commit transaction - SQL statements in
+    progress". Connections are still accepted in threads, so a browser's idle
+    pre-connections cannot block the server; only the application and its response body
+    run under the lock.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", SerialisedWSGIServer)
+        yield
 
 
 @pytest.fixture(scope="session")
