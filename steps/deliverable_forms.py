@@ -18,6 +18,7 @@ from .models import (
     Indicator,
     Measurement,
     Milestone,
+    PassageKind,
     Scenario,
     SplitKind,
     TargetGroup,
@@ -192,6 +193,24 @@ class TargetGroupForm(forms.ModelForm):
         if population is not None and pilot is not None and pilot > population:
             self.add_error("pilot_size", _("The pilot is larger than the estimated population."))
         return data
+
+
+class LinkPassageForm(forms.Form):
+    """Link a coded field-note passage of the region to the barriers or facilitators."""
+
+    coding = forms.TypedChoiceField(label=_("Coded passage"), coerce=int)
+    kind = forms.ChoiceField(label=_("Shows a"), choices=PassageKind.choices)
+
+    def __init__(self, *args, codings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list] = {}
+        for coding in codings:
+            session = coding.note.session
+            quote = coding.quote if len(coding.quote) <= 90 else coding.quote[:89] + "…"
+            groups.setdefault(coding.code.name, []).append(
+                (coding.pk, f"“{quote}” ({session.title}, {session.date:%Y-%m-%d})")
+            )
+        self.fields["coding"].choices = [("", "---------"), *sorted(groups.items())]
 
 
 class ChooseInterventionForm(forms.Form):

@@ -337,6 +337,40 @@ class TargetGroup(models.Model):
         return f"{self.region}: target group"
 
 
+class PassageKind(models.TextChoices):
+    BARRIER = "barrier", _("barrier")
+    FACILITATOR = "facilitator", _("facilitator")
+
+
+class TargetGroupPassage(models.Model):
+    """A coded field-note passage that shows a barrier or facilitator found in step 2a.
+
+    The quote is field-note text: only readers of field notes see these links."""
+
+    target_group = models.ForeignKey(TargetGroup, on_delete=models.CASCADE, related_name="passages")
+    coding = models.ForeignKey(
+        "roadmap_sessions.Coding", on_delete=models.CASCADE, related_name="target_group_links"
+    )
+    kind = models.CharField(_("shows a"), max_length=12, choices=PassageKind.choices)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_group", "coding"], name="unique_target_group_passage"
+            )
+        ]
+        ordering = ["kind", "linked_at", "id"]
+        verbose_name = _("linked passage")
+        verbose_name_plural = _("linked passages")
+
+    def __str__(self):
+        return f"{self.target_group}: {self.get_kind_display()} {self.coding_id}"
+
+
 # --- 2b: business case ------------------------------------------------------------------
 
 

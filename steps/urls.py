@@ -80,6 +80,16 @@ urlpatterns = [
         views.intervention_remove,
         name="intervention_remove",
     ),
+    path(
+        "regions/<int:region_id>/target-group/passages/",
+        views.passage_link,
+        name="passage_link",
+    ),
+    path(
+        "regions/<int:region_id>/target-group/passages/<int:link_id>/remove/",
+        views.passage_unlink,
+        name="passage_unlink",
+    ),
     # 3: work plan
     path("regions/<int:region_id>/work-plan/", views.work_plan, name="work_plan"),
     path(

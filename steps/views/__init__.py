@@ -24,6 +24,8 @@ from .target_group import (
     intervention_choose,
     intervention_own,
     intervention_remove,
+    passage_link,
+    passage_unlink,
     target_group,
     target_group_save,
 )
@@ -56,6 +58,8 @@ __all__ = [
     "intervention_remove",
     "target_group",
     "target_group_save",
+    "passage_link",
+    "passage_unlink",
     "activity_save",
     "milestone_add",
     "work_plan",

@@ -11,11 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from regions.access import can_edit_region, get_region_for_user
+from regions.access import can_edit_region, can_read_field_notes, get_region_for_user
 from regions.models import Organisation
+from sessions.models import Coding
 
-from ..deliverable_forms import ChooseInterventionForm, OwnInterventionForm, TargetGroupForm
-from ..models import Intervention, RegionIntervention, TargetGroup
+from ..deliverable_forms import (
+    ChooseInterventionForm,
+    LinkPassageForm,
+    OwnInterventionForm,
+    TargetGroupForm,
+)
+from ..models import (
+    Intervention,
+    PassageKind,
+    RegionIntervention,
+    TargetGroup,
+    TargetGroupPassage,
+)
 from .common import region_organisations, respond
 
 TEMPLATE = "steps/target_group.html"
@@ -27,10 +39,31 @@ def _available(region):
     return list(Intervention.objects.filter(Q(region__isnull=True) | Q(region=region)))
 
 
+def _linkable_codings(region, linked_ids):
+    """The region's coded passages that can still be linked (not lost, not linked yet)."""
+    return (
+        Coding.objects.filter(note__session__region=region, lost=False)
+        .exclude(pk__in=linked_ids)
+        .select_related("code", "note__session")
+        .order_by("code__name", "-note__session__date", "start")
+    )
+
+
 def target_group_context(request, region, bound=None, flash="") -> dict:
     bound = bound or {}
     can_edit = can_edit_region(request.user, region)
     target_group = TargetGroup.objects.filter(region=region).first()
+    # Linked passages quote field notes, which are internal (DOMAIN.md, "Sessions").
+    reads_notes = target_group is not None and can_read_field_notes(request.user)
+    passages = (
+        list(
+            target_group.passages.select_related("coding__code", "coding__note__session").order_by(
+                "coding__note__session__date", "coding__start"
+            )
+        )
+        if reads_notes
+        else []
+    )
     chosen = list(
         RegionIntervention.objects.filter(region=region)
         .select_related("intervention")
@@ -43,7 +76,15 @@ def target_group_context(request, region, bound=None, flash="") -> dict:
         "target_group": target_group,
         "chosen": chosen,
         "flash": flash,
+        "reads_notes": reads_notes,
+        "barrier_passages": [p for p in passages if p.kind == PassageKind.BARRIER],
+        "facilitator_passages": [p for p in passages if p.kind == PassageKind.FACILITATOR],
     }
+    if can_edit and reads_notes:
+        context["link_form"] = bound.get("link") or LinkPassageForm(
+            prefix="link",
+            codings=_linkable_codings(region, [p.coding_id for p in passages]),
+        )
     if can_edit:
         organisations = region_organisations(region)
         context.update(
@@ -146,3 +187,31 @@ def intervention_remove(request, region_id, choice_id):
     region = get_region_for_user(request.user, region_id, write=True)
     get_object_or_404(RegionIntervention, pk=choice_id, region=region).delete()
     return _answer(request, region, flash=_("Intervention removed from the region's choice."))
+
+
+@login_required
+@require_POST
+def passage_link(request, region_id):
+    """Link a coded passage of the region's field notes to the barriers or facilitators."""
+    region = get_region_for_user(request.user, region_id, write=True)
+    target_group = get_object_or_404(TargetGroup, region=region)
+    linked = target_group.passages.values_list("coding_id", flat=True)
+    codings = list(_linkable_codings(region, linked))
+    form = LinkPassageForm(request.POST, prefix="link", codings=codings)
+    if not form.is_valid():
+        return _answer(request, region, bound={"link": form}, status=422)
+    TargetGroupPassage.objects.create(
+        target_group=target_group,
+        coding=next(c for c in codings if c.pk == form.cleaned_data["coding"]),
+        kind=form.cleaned_data["kind"],
+        linked_by=request.user,
+    )
+    return _answer(request, region, flash=_("Passage linked."))
+
+
+@login_required
+@require_POST
+def passage_unlink(request, region_id, link_id):
+    region = get_region_for_user(request.user, region_id, write=True)
+    get_object_or_404(TargetGroupPassage, pk=link_id, target_group__region=region).delete()
+    return _answer(request, region, flash=_("Passage unlinked."))

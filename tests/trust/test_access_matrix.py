@@ -139,6 +139,8 @@ MATRIX: dict[str, Entry] = {
     "steps:intervention_remove": Entry(
         WRITE_REGION, in_region("choice_id", "choice"), method="post"
     ),
+    "steps:passage_link": Entry(WRITE_REGION, region_id, method="post"),
+    "steps:passage_unlink": Entry(WRITE_REGION, in_region("link_id", "passage"), method="post"),
     "steps:business_case": Entry(READ_REGION, region_id),
     "steps:scenario_create": Entry(WRITE_REGION, region_id, method="post"),
     **{
@@ -396,6 +398,8 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         RegionIntervention,
         Scenario,
         ScenarioCost,
+        TargetGroup,
+        TargetGroupPassage,
         WorkPlan,
     )
     from tests.factories import OrganisationFactory
@@ -413,14 +417,20 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
     plan = WorkPlan.objects.create(region=region)
     agreement, clause, party, review, document, failed = _agreement_world(region, rpl)
     pdf = b"%PDF-1.4\n%%EOF\n"
+    coding = session_services.coding_create(
+        note=note, code=code, quote="no budget", user=researcher
+    )
     return {
         "region": region,
         "other_region": other_region,
         "session": session,
         "note": note,
         "code": code,
-        "coding": session_services.coding_create(
-            note=note, code=code, quote="no budget", user=researcher
+        "coding": coding,
+        "passage": TargetGroupPassage.objects.create(
+            target_group=TargetGroup.objects.create(region=region, description="Adults"),
+            coding=coding,
+            kind="barrier",
         ),
         "action": ActionItem.objects.create(session=session, what="Ask the insurer"),
         "attachment": Attachment.objects.create(
