@@ -20,6 +20,7 @@ from .models import (
     StepRequirement,
     StepTransition,
     TargetGroup,
+    TargetGroupPassage,
     WorkPlan,
     WorkPlanVersion,
 )
@@ -84,6 +85,13 @@ class RegionInterventionAdmin(RegionScopedAdmin):
 @admin.register(TargetGroup)
 class TargetGroupAdmin(RegionScopedAdmin):
     list_display = ["region", "estimated_population", "pilot_size"]
+
+
+@admin.register(TargetGroupPassage)
+class TargetGroupPassageAdmin(RegionScopedAdmin):
+    region_path = "target_group__region"
+    list_display = ["target_group", "kind", "coding", "linked_at"]
+    raw_id_fields = ["coding"]
 
 
 @admin.register(BusinessCase)

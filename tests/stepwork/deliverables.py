@@ -49,6 +49,14 @@ def record_deliverable(region, code: str) -> None:
         if not plan.versions.exists():
             plan.activities.get_or_create(title="Start the pilot")
             services.work_plan_publish(plan, None, "")
+    elif code == "4":
+        from agreements.models import Agreement, AgreementStatus
+
+        Agreement.objects.get_or_create(
+            region=region,
+            title="Letter of intent",
+            defaults={"kind": "letter_of_intent", "status": AgreementStatus.AGREED},
+        )
     elif code == "5":
         indicator, _ = Indicator.objects.get_or_create(
             region=region, key="clients_in_paid_work", defaults={"name": "In work", "unit": "#"}

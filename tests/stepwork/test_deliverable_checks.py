@@ -85,3 +85,33 @@ def test_the_refusal_is_shown_on_the_region_page(client, rpl, region):
     )
     assert response.status_code == 422
     assert "before the business case has a scenario" in response.content.decode()
+
+
+def test_4_needs_an_agreement_every_party_approved(region, rpl):
+    from agreements import services as agreements
+    from agreements.models import AgreementStatus
+    from regions.models import Organisation, RegionOrganisation, Sector
+
+    for code in ("1", "2a", "2b", "3"):
+        record_deliverable(region, code)
+    skip_to(region, "4")
+    with refused("before every party has approved an agreement"):
+        complete(region, "4")
+    agreement = agreements.create_agreement(
+        region=region, title="Pilot funding", kind="pilot_funding", by=rpl
+    )
+    parties = []
+    for name, sector in (("GGZ", Sector.MENTAL_HEALTH_CARE), ("UWV", Sector.SOCIAL_SECURITY)):
+        org = Organisation.objects.create(name=name, sector=sector)
+        RegionOrganisation.objects.create(region=region, organisation=org)
+        agreements.set_party(agreement, organisation=org, by=rpl)
+        parties.append(org)
+    agreements.save_clause(agreement, title="Aim", text="Ten clients in paid work.", by=rpl)
+    version = agreements.submit_for_consultation(agreement, by=rpl)
+    agreements.approve(version=version, organisation=parties[0], user=rpl, consent_note="Mail")
+    with refused("before every party has approved an agreement"):
+        complete(region, "4")
+    agreements.approve(version=version, organisation=parties[1], user=rpl, consent_note="Mail")
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.AGREED
+    assert complete(region, "4").status == StepStatus.COMPLETED
