@@ -105,3 +105,17 @@ def test_one_session_downloads_as_ics_for_those_who_may_see_it(client, personas,
     assert event.decoded("dtstart") == session.date  # no time yet: an all-day event
     client.force_login(personas["other_rpl"])
     assert client.get(url).status_code == 404
+
+
+def test_the_session_page_offers_the_download_of_a_planned_session(client, rpl, region):
+    planned = make_session(region)
+    held = make_session(region, title="Held", days=-7, status=SessionStatus.HELD)
+    client.force_login(rpl)
+    link = reverse("calendar:session", args=[planned.pk])
+    page = client.get(reverse("sessions:detail", args=[planned.pk])).content.decode()
+    assert f'href="{link}"' in page
+    # Once held, the meeting is no longer something to put in a calendar.
+    page = client.get(reverse("sessions:detail", args=[held.pk])).content.decode()
+    assert reverse("calendar:session", args=[held.pk]) not in page
+    [event] = events(client.get(link))
+    assert planned.title in str(event["summary"])
