@@ -6,6 +6,7 @@ per file) or XLSX (all sheets in one workbook).
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from regions.models import Organisation
 from roadmap_site.spreadsheets import Column, Sheet
@@ -287,6 +288,20 @@ def business_case_sheets(region) -> list[Sheet]:
             )
     return [inputs, table, series]
 
+
+# The sheets of each export, in order: CSV holds one sheet per file (``?sheet=N``), so the
+# region page links each of them. A test keeps these in step with the sheets built above.
+SHEET_TITLES = {
+    "sessions": (gettext_lazy("Sessions"), gettext_lazy("Attendance")),
+    "action-items": (gettext_lazy("Action items"),),
+    "business-case": (
+        gettext_lazy("Inputs"),
+        gettext_lazy("Per organisation"),
+        gettext_lazy("Monthly series"),
+    ),
+    "work-plan": (gettext_lazy("Activities"), gettext_lazy("Milestones")),
+    "monitoring": (gettext_lazy("Measurements"),),
+}
 
 # What can be exported, by the name used in URLs and file names.
 EXPORTS = {

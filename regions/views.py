@@ -17,7 +17,7 @@ from steps.models import RegionStep
 from steps.views import roadmap_context
 
 from .access import get_region_for_user, is_national, role_of, visible_regions
-from .exports import EXPORTS
+from .exports import EXPORTS, SHEET_TITLES
 from .forms import HandOverForm
 from .models import RegionStakeholder, Role
 
@@ -74,7 +74,8 @@ def region_page_context(request, region, bound=None) -> dict:
         context["hand_over_form"] = HandOverForm(region=region)
     if role_of(request.user) != Role.STAKEHOLDER:
         context["exports"] = [
-            (what, label) for what, label in EXPORT_LABELS.items() if what in EXPORTS
+            (what, label, list(enumerate(SHEET_TITLES[what], start=1)))
+            for what, label in EXPORT_LABELS.items()
         ]
     return context
 
