@@ -39,6 +39,9 @@ def test_the_page_shows_the_worked_check_per_organisation(client, rpl, region, p
     assert "€\u00a0144,000.00" in page
     assert "−\u00a0€\u00a050,000.00" in page  # the care provider pays and does not save
     assert "month 21" in page
+    # Break-even success rate: 70,000 invested / (10 clients × 1,200 × 30 months) = 19.4 %.
+    sensitivity = page.split("Breaks even from a success rate of")[1].split("</tr>")[0]
+    assert "19.4" in sensitivity
     assert "<svg" in page and "<polyline" in page
     assert 'style="' not in page
 

@@ -76,6 +76,30 @@ def test_adding_an_activity(client, rpl, region, orgs):
     assert activity.work_plan.region == region
 
 
+def test_adding_a_milestone_shows_it_on_the_plan_and_its_timeline(client, rpl, region):
+    client.force_login(rpl)
+    data = {"ms-title": "First ten clients placed", "ms-month": "6", "ms-description": ""}
+    response = client.post(url(region, "milestones/"), data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    milestone = Milestone.objects.get()
+    assert (milestone.title, milestone.month, milestone.work_plan.region) == (
+        "First ten clients placed",
+        6,
+        region,
+    )
+    assert "First ten clients placed" in response.content.decode()
+
+
+def test_a_milestone_outside_the_plan_period_is_refused_and_kept(client, rpl, region):
+    client.force_login(rpl)
+    data = {"ms-title": "Typed milestone", "ms-month": "0"}
+    response = client.post(url(region, "milestones/"), data, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "greater than or equal to 1" in body and 'value="Typed milestone"' in body
+    assert not Milestone.objects.exists()
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [
