@@ -2,7 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from agreements.models import Agreement, AgreementStatus
+
+from .models import ContextEvent, Role
 
 
 class ProjectLeaderChoiceField(forms.ModelChoiceField):
@@ -35,3 +37,39 @@ class HandOverForm(forms.Form):
         if owner == self.region.owner:
             raise forms.ValidationError(_("This project leader already owns the region."))
         return owner
+
+
+class ContextEventForm(forms.ModelForm):
+    """A change outside the roadmap, with the region's agreements it puts up for review."""
+
+    affects = forms.ModelMultipleChoiceField(
+        label=_("Agreements to review because of it"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ContextEvent
+        fields = ["date", "kind", "description", "impact", "share_with_network"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "impact": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "share_with_network": _(
+                "Project leaders and researchers of every region see it in the learning network."
+            )
+        }
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        finished = [
+            AgreementStatus.ENDED,
+            AgreementStatus.TERMINATED,
+            AgreementStatus.SUPERSEDED,
+        ]
+        self.fields["affects"].queryset = (
+            Agreement.objects.filter(region=region).exclude(status__in=finished).order_by("title")
+        )

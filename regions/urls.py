@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:pk>/", views.region_detail, name="detail"),
     path("<int:pk>/hand-over/", views.region_hand_over, name="hand_over"),
     path(
+        "<int:pk>/context-events/new/",
+        views.context_event_create,
+        name="context_event_create",
+    ),
+    path(
         "<int:pk>/export/<slug:what>.<str:fmt>",
         views.region_export,
         name="export",

@@ -1,24 +1,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from agreements.services import flag_for_review
 from roadmap_site.spreadsheets import csv_response, xlsx_response
 from steps.models import RegionStep
 from steps.views import roadmap_context
 
-from .access import get_region_for_user, is_national, role_of, visible_regions
+from .access import (
+    can_edit_region,
+    get_region_for_user,
+    is_national,
+    role_of,
+    visible_regions,
+)
 from .exports import EXPORTS, SHEET_TITLES
-from .forms import HandOverForm
+from .forms import ContextEventForm, HandOverForm
 from .models import RegionStakeholder, Role
 
 
@@ -72,6 +81,10 @@ def region_page_context(request, region, bound=None) -> dict:
     context["context_events"] = region.context_events.all()[:10]
     if is_national(request.user):
         context["hand_over_form"] = HandOverForm(region=region)
+    if can_edit_region(request.user, region):
+        context["context_event_form"] = ContextEventForm(
+            region=region, prefix="event", initial={"date": timezone.localdate()}
+        )
     if role_of(request.user) != Role.STAKEHOLDER:
         context["exports"] = [
             (what, label, list(enumerate(SHEET_TITLES[what], start=1)))
@@ -113,6 +126,36 @@ def region_hand_over(request, pk):
         return redirect("regions:detail", region.pk)
     context = region_page_context(request, region)
     context["hand_over_form"] = form
+    return TemplateResponse(request, "regions/region_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def context_event_create(request, pk):
+    """Record a change outside the roadmap; the agreements it affects are flagged for
+    review (DOMAIN.md: legislation, funding and personnel changes)."""
+    region = get_region_for_user(request.user, pk, write=True)
+    form = ContextEventForm(request.POST, region=region, prefix="event")
+    if form.is_valid():
+        with transaction.atomic():
+            event = form.save(commit=False)
+            event.region, event.created_by = region, request.user
+            event.save()
+            reviews = flag_for_review(event, form.cleaned_data["affects"], by=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "Context event recorded; %(count)s agreement is flagged for review.",
+                "Context event recorded; %(count)s agreements are flagged for review.",
+                len(reviews),
+            )
+            % {"count": len(reviews)}
+            if reviews
+            else _("Context event recorded."),
+        )
+        return redirect(f"{reverse('regions:detail', args=[region.pk])}#context-events")
+    context = region_page_context(request, region)
+    context["context_event_form"] = form
     return TemplateResponse(request, "regions/region_detail.html", context, status=422)
 
 

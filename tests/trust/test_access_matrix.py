@@ -125,6 +125,7 @@ MATRIX: dict[str, Entry] = {
         lambda world: {"region_id": world["region"].pk, "point_code": "after-2a"},
         method="post",
     ),
+    "regions:context_event_create": Entry(WRITE_REGION, region_pk, method="post"),
     "regions:export": Entry(
         outcomes(
             OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, stakeholder=DENIED, anonymous=LOGIN
