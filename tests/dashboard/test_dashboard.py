@@ -1,5 +1,6 @@
 """The national dashboard: who gets it, what each cell says, filters, and its query count."""
 
+import datetime
 import re
 
 import pytest
@@ -251,3 +252,26 @@ def test_a_region_with_every_step_done_has_nobody_missing(region):
         set_step(region, code, "completed", days_ago(100), days_ago(50))
     row = row_for(build_dashboard(Region.objects.all()), region)
     assert row.glance["missing"] is None and row.current is None and row.progress == 6
+
+
+def test_the_page_flags_an_unstable_core_group_and_says_how_unstable(client, npl, region):
+    a, b, c = (member(region, "municipality", "policy", name=f"Person {n}") for n in "abc")
+    for people in ([a], [b], [c], [a]):
+        session(region, "group", days_ago(20), people=people)
+    client.force_login(npl)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "Unstable core group" in page
+    assert "1 of 3 core members attend regularly" in page
+
+
+def test_owner_and_since_when_and_sorting_by_it(client, npl, region, other_region):
+    region.owner_since = datetime.date(2025, 3, 1)
+    region.save()
+    other_region.owner_since = datetime.date(2026, 9, 1)
+    other_region.save()
+    client.force_login(npl)
+    url = reverse("dashboard:index")
+    page = client.get(url).content.decode()
+    assert "since Mar 2025" in page and "since Sep 2026" in page
+    # Longest with the same project leader first.
+    assert names(client.get(url, {"sort": "since"})) == ["Rivierenland", "Noorderveen"]
