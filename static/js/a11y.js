@@ -26,8 +26,13 @@
     return !document.activeElement || document.activeElement === document.body;
   }
 
+  // A refused form may still carry the autofocus of its first field (Django's password
+  // forms do); the browser applies it before or after this handler, depending on timing.
+  // Focusing first makes the browser skip autofocus; moving off an autofocused field
+  // covers the other order.
   document.addEventListener("DOMContentLoaded", function () {
-    if (focusLost()) focusInvalid(document);
+    var active = document.activeElement;
+    if (focusLost() || (active && active.hasAttribute("autofocus"))) focusInvalid(document);
   });
 
   // The control that had the focus when a request left: if the swap removes it, the focus

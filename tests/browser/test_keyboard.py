@@ -67,8 +67,12 @@ def test_keyboard_user_adds_an_activity_and_hears_the_error(page, live_server, l
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Edit the draft").wait_for()
     page.wait_for_selector("summary:has-text('Train the job coaches')")
-    # Where the focus lands after a successful swap varies between runs (htmx restores a
-    # field of the same id, or a11y.js moves it to the work plan): not asserted here.
+    # The swap removed the focused field: the focus stays in the work plan (htmx restores a
+    # field of the same id, or a11y.js moves it to the swapped section), never the page top.
+    page.wait_for_function(
+        "() => document.activeElement !== document.body"
+        " && document.getElementById('work-plan').contains(document.activeElement)"
+    )
 
 
 def test_a_refused_page_form_focuses_its_first_invalid_field(page, live_server, login, demo):
