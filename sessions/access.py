@@ -24,22 +24,33 @@ def get_session_for_user(user, pk, *, write=False) -> Session:
 
 
 def require_field_notes(user) -> None:
-    """Field notes are internal; a reader of the region without that right gets 403."""
+    """Field notes are internal; on a page that is not about one note (the code page, the
+    codebook, writing a new note in a session the user may read) a reader of the region
+    without that right gets 403."""
     if not can_read_field_notes(user):
         raise PermissionDenied("Field notes are internal.")
 
 
+def hide_field_notes(user) -> None:
+    """For URLs of one note, its versions, drafts or codings: to someone who may not read
+    field notes no note exists, so they get the 404 of a missing one (a 403 would tell
+    them which ids exist)."""
+    if not can_read_field_notes(user):
+        raise Http404("No such note.")
+
+
 def get_note_for_user(user, pk) -> FieldNote:
+    """The note if the user may read it; 404 for everyone else, also for a reader of its
+    region who may not read field notes (stakeholders, the steering board)."""
+    hide_field_notes(user)
     try:
-        note = (
+        return (
             FieldNote.objects.filter(session__region__in=visible_regions(user))
             .select_related("session", "session__region", "author", "updated_by")
             .get(pk=pk)
         )
     except (FieldNote.DoesNotExist, ValueError, TypeError):
         raise Http404("No such note.") from None
-    require_field_notes(user)
-    return note
 
 
 def get_attachment_for_user(user, pk) -> Attachment:

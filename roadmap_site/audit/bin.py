@@ -7,6 +7,10 @@ deleting user on each history entry. Restoring saves the same rows back with the
 one transaction, puts back links that the delete had nulled, and writes a history entry
 "restored from the bin" for each audited row. Purging deletes entries older than the
 retention period and the files of their attachments.
+
+An entry past the retention period counts as deleted for good from that moment, whether or
+not the hourly purge has run yet: ``kept`` leaves it out of the bin's list and ``restore``
+refuses it.
 """
 
 import datetime
@@ -116,8 +120,32 @@ def move_to_bin(obj, *, kind: str, region, by) -> BinEntry:
     return entry
 
 
-def restore(entry: BinEntry, *, by):
-    """Put the rows of ``entry`` back; refuse (and change nothing) if that is impossible."""
+def _cutoff(now=None) -> datetime.datetime:
+    """Entries deleted before this moment have outlived the retention period."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.BIN_RETENTION_DAYS)
+
+
+def kept(entries=None, now=None):
+    """The entries still within the retention period (those the purge would leave)."""
+    entries = BinEntry.objects.all() if entries is None else entries
+    return entries.filter(deleted_at__gte=_cutoff(now))
+
+
+def is_expired(entry: BinEntry, now=None) -> bool:
+    return entry.deleted_at < _cutoff(now)
+
+
+def restore(entry: BinEntry, *, by, now=None):
+    """Put the rows of ``entry`` back; refuse (and change nothing) if that is impossible,
+    also when the entry has outlived the retention period but was not purged yet."""
+    if is_expired(entry, now):
+        raise BinError(
+            _(
+                "It cannot be restored: it was in the bin for more than %(days)s days and is "
+                "deleted for good."
+            )
+            % {"days": settings.BIN_RETENTION_DAYS}
+        )
     try:
         with transaction.atomic():
             items = list(serializers.deserialize("json", json.dumps(entry.rows)))
@@ -196,10 +224,8 @@ def _history_of_restore(instances, by) -> None:
 
 def purge(now=None) -> int:
     """Delete for good what has lain in the bin longer than the retention period."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.BIN_RETENTION_DAYS)
     count = 0
-    for entry in BinEntry.objects.filter(deleted_at__lt=cutoff).iterator():
+    for entry in BinEntry.objects.filter(deleted_at__lt=_cutoff(now)).iterator():
         files = [
             row["fields"]["file"]
             for row in entry.rows

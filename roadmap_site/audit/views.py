@@ -15,7 +15,7 @@ from agreements.models import AgreementStatus
 from agreements.views import get_agreement_for_user
 from regions.access import can_edit_region, get_region_for_user, role_of
 from regions.models import Role
-from sessions.access import get_note_for_user, get_session_for_user
+from sessions.access import get_note_for_user, get_session_for_user, hide_field_notes
 
 from . import bin
 from .history import KINDS, history_of
@@ -30,6 +30,9 @@ def history(request, region_id, kind, pk=None):
     what = KINDS.get(kind)
     if what is None or what.singleton != (pk is None):
         raise Http404("No such kind of history.")
+    if kind == "note":
+        # Like the note itself: no note exists for someone who may not read field notes.
+        hide_field_notes(request.user)
     allowed = can_edit_region(request.user, region) or (
         what.researchers and role_of(request.user) == Role.RESEARCHER
     )
@@ -108,7 +111,10 @@ def agreement_delete(request, pk):
 def bin_list(request, region_id):
     """The region's bin: only its project leaders (regional and national) see it."""
     region = get_region_for_user(request.user, region_id, write=True)
-    entries = BinEntry.objects.filter(region=region).select_related("deleted_by").defer("rows")
+    # What has outlived the retention period is gone, even before the hourly purge.
+    entries = (
+        bin.kept(BinEntry.objects.filter(region=region)).select_related("deleted_by").defer("rows")
+    )
     return TemplateResponse(
         request,
         "audit/bin.html",

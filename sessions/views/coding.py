@@ -12,7 +12,13 @@ from regions.access import visible_regions
 from steps.models import Step
 
 from .. import services
-from ..access import can_code, get_note_for_user, require_coder, require_field_notes
+from ..access import (
+    can_code,
+    get_note_for_user,
+    hide_field_notes,
+    require_coder,
+    require_field_notes,
+)
 from ..forms import CodebookImportForm, CodeForm, CodeMergeForm, CodingForm
 from ..models import Code, CodePolarity, Coding
 
@@ -137,6 +143,9 @@ def coding_create(request, pk):
 @login_required
 @require_POST
 def coding_delete(request, pk):
+    # No coding exists for someone who may not read notes; the other non-coders are refused
+    # by role before the coding is looked up, so their 403 reveals nothing either.
+    hide_field_notes(request.user)
     require_coder(request.user)
     coding = get_object_or_404(
         Coding.objects.select_related("note__session"),

@@ -1,7 +1,8 @@
 """Field notes: write, autosave a draft while typing, save with a conflict check, versions.
 
-Only facilitators, project leaders and researchers reach these views (403 for other readers
-of the region, 404 outside it)."""
+Only facilitators, project leaders and researchers reach these views. Other readers of the
+region get 404 for a note, its versions and drafts, as if it did not exist (403 would reveal
+which note ids exist), and 403 for writing a new note; outside the region everything is 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..access import get_note_for_user, get_session_for_user, require_field_notes
+from ..access import (
+    get_note_for_user,
+    get_session_for_user,
+    hide_field_notes,
+    require_field_notes,
+)
 from ..forms import NoteForm
 from ..markup import render_markdown
 from ..models import FieldNoteDraft
@@ -44,7 +50,8 @@ def note_create(request, pk):
 def draft_save(request, pk):
     """Autosave (htmx, debounced): the text survives a reload until it is saved."""
     session = get_session_for_user(request.user, pk)
-    require_field_notes(request.user)
+    # Drafts are notes in the making: hidden like notes, whichever note id is posted.
+    hide_field_notes(request.user)
     note = None
     note_id = request.POST.get("note")
     if note_id:

@@ -262,8 +262,8 @@ def test_history_of_a_deleted_session_stays_readable(client, rpl, region, full_s
         ("npl", 200, 200),
         ("rpl", 200, 200),
         ("researcher", 403, 200),
-        ("board", 403, 403),
-        ("stakeholder", 403, 403),
+        ("board", 403, 404),
+        ("stakeholder", 403, 404),
         ("other_rpl", 404, 404),
         ("other_stakeholder", 404, 404),
     ],
@@ -271,7 +271,8 @@ def test_history_of_a_deleted_session_stays_readable(client, rpl, region, full_s
 def test_history_access(client, personas, region, full_session, role, session_page, note_page):
     """Project leaders of the region read every history; its researchers read the history
     of field notes (they write and code them); others of the region are refused; outsiders
-    do not learn that the object exists."""
+    do not learn that the object exists, nor do those who may not read field notes learn
+    that a note exists."""
     client.force_login(personas[role])
     note = full_session.notes.get()
     assert client.get(history_url(region, "session", full_session.pk)).status_code == session_page

@@ -209,3 +209,57 @@ def test_business_case_inputs_table_and_monthly_series(client, rpl, region):
     assert [row[1] for row in series] == list(range(1, 13))
     assert series[-1][5] == pytest.approx(24000)
     assert workbook["Inputs"]["E2"].number_format == "#,##0.00"
+
+
+# Every start that makes a spreadsheet program run a cell as a formula; the exports above
+# cover "=", "-" and "@" end to end.
+DANGEROUS = {
+    "plus": "+1+cmd|' /C calc'!A0",
+    "tab": "\t=1+1",
+    "carriage return": "\r=1+1",
+    "equals": "=1+1",
+    "minus": "-1+1",
+    "at": "@SUM(A1)",
+}
+
+
+def one_row_sheet(*values):
+    from roadmap_site.spreadsheets import Column, Sheet
+
+    columns = [Column("Text"), Column("Count", "int"), Column("Amount", "money")]
+    return Sheet("Table", columns[: len(values)], [list(values)])
+
+
+@pytest.mark.parametrize("value", DANGEROUS.values(), ids=DANGEROUS.keys())
+def test_csv_cells_that_start_a_formula_get_an_apostrophe(value):
+    from roadmap_site.spreadsheets import csv_response
+
+    rows = read_csv(csv_response(one_row_sheet(value), "table.csv"))
+    assert rows[1] == ["'" + value]
+
+
+@pytest.mark.parametrize("value", DANGEROUS.values(), ids=DANGEROUS.keys())
+def test_xlsx_cells_that_start_a_formula_are_quoted_text(value):
+    from roadmap_site.spreadsheets import xlsx_response
+
+    workbook = load_workbook(io.BytesIO(xlsx_response([one_row_sheet(value)], "t.xlsx").content))
+    cell = workbook["Table"]["A2"]
+    assert cell.data_type == "s" and cell.quotePrefix
+    # XML reading turns a carriage return into a line feed; the cell is still quoted text.
+    assert cell.value == value.replace("\r", "\n")
+
+
+def test_negative_numbers_stay_numbers():
+    """Only text is neutralised: a negative number is a number cell in XLSX and a plain
+    number in CSV, while text that looks like one is quoted."""
+    from roadmap_site.spreadsheets import csv_response, xlsx_response
+
+    sheet = one_row_sheet("-5", -5, Decimal("-12.50"))
+    assert read_csv(csv_response(sheet, "table.csv"))[1] == ["'-5", "-5", "-12.50"]
+    workbook = load_workbook(io.BytesIO(xlsx_response([sheet], "table.xlsx").content))
+    text, count, amount = workbook["Table"][2]
+    assert text.value == "-5" and text.data_type == "s" and text.quotePrefix
+    assert count.value == -5 and count.data_type == "n" and not count.quotePrefix
+    assert count.number_format == "0"
+    assert amount.value == pytest.approx(-12.5) and amount.data_type == "n"
+    assert not amount.quotePrefix and amount.number_format == "#,##0.00"

@@ -62,12 +62,14 @@ def test_session_page_and_list_access(client, personas, session, note, role):
     assert ("Business case session" in everything) == (SESSION_READ[role] == 200)
 
 
+# Readers of the region who may not read field notes get 404, as if the note did not
+# exist: a 403 would tell them which note ids exist.
 NOTE_READ = {
     "npl": 200,
     "rpl": 200,
     "researcher": 200,
-    "board": 403,
-    "stakeholder": 403,
+    "board": 404,
+    "stakeholder": 404,
     "other_rpl": 404,
     "other_stakeholder": 404,
 }
@@ -118,7 +120,43 @@ def test_stakeholders_never_receive_note_text(client, stakeholder_user, session,
         assert "Field notes" not in html
 
 
-CODE_WRITE = {"npl": 302, "researcher": 302, "rpl": 403, "board": 403, "stakeholder": 403}
+@pytest.mark.parametrize("role", ["stakeholder", "board"])
+def test_an_existing_note_and_a_missing_one_look_the_same(
+    client, personas, session, note, coding, role
+):
+    """Every URL of one note, its versions, drafts and codings answers the same to someone
+    who may not read field notes, whether the note exists or not."""
+    client = as_user(client, personas[role])
+    missing = note.pk + 1000
+    missing_coding = coding.pk + 1000
+    requests = [
+        ("get", lambda pk, c: reverse("sessions:note_edit", args=[pk]), {}),
+        ("post", lambda pk, c: reverse("sessions:note_edit", args=[pk]), {"text": "x"}),
+        ("get", lambda pk, c: reverse("sessions:note_versions", args=[pk]), {}),
+        ("post", lambda pk, c: reverse("sessions:coding_create", args=[pk]), {}),
+        ("post", lambda pk, c: reverse("sessions:coding_delete", args=[c]), {}),
+        ("post", lambda pk, c: reverse("audit:note_delete", args=[pk]), {}),
+        (
+            "get",
+            lambda pk, c: reverse("audit:history", args=[session.region_id, "note", pk]),
+            {},
+        ),
+    ]
+    for method, url, data in requests:
+        existing = getattr(client, method)(url(note.pk, coding.pk), data)
+        absent = getattr(client, method)(url(missing, missing_coding), data)
+        assert existing.status_code == absent.status_code == 404, url(note.pk, coding.pk)
+    # The autosave of a draft names the note in the form.
+    draft = reverse("sessions:note_draft", args=[session.pk])
+    for pk in (note.pk, missing, None):
+        data = {"text": "x"} if pk is None else {"text": "x", "note": pk}
+        assert client.post(draft, data).status_code == 404
+    note.refresh_from_db()
+    assert note.text != "x"
+    assert note.codings.count() == 1
+
+
+CODE_WRITE = {"npl": 302, "researcher": 302, "rpl": 403, "board": 404, "stakeholder": 404}
 
 
 @pytest.mark.parametrize("role", sorted(CODE_WRITE))

@@ -62,10 +62,13 @@ INTERNAL = outcomes(
     other_stakeholder=HIDDEN,
     anonymous=LOGIN,
 )
-# Coding a region's notes: researchers (and the national project leader).
-CODE_REGION = outcomes(
-    DENIED, npl=OK, researcher=OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
-)
+# One note, its versions, drafts or codings: to readers of the region who may not read
+# field notes (stakeholders, the steering board) no note exists, so they get the 404 of a
+# missing one; a 403 would tell them which note ids exist.
+INTERNAL_OBJECT = outcomes(HIDDEN, npl=OK, rpl=OK, researcher=OK, other_rpl=HIDDEN, anonymous=LOGIN)
+# Coding a region's notes: researchers (and the national project leader); the region's
+# project leader reads the note but may not code it.
+CODE_NOTE = outcomes(HIDDEN, npl=OK, researcher=OK, rpl=DENIED, anonymous=LOGIN)
 # The codebook belongs to the programme, not to a region.
 CODEBOOK_READ = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 CODEBOOK_WRITE = outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN)
@@ -293,13 +296,17 @@ MATRIX: dict[str, Entry] = {
     "sessions:attachment": Entry(READ_REGION, obj("attachment")),
     "sessions:attachment_delete": Entry(WRITE_REGION, obj("attachment"), method="post"),
     "sessions:note_create": Entry(INTERNAL, obj("session"), method="post"),
-    "sessions:note_draft": Entry(INTERNAL, obj("session"), method="post"),
-    "sessions:note_edit": Entry(INTERNAL, obj("note")),
-    "sessions:note_versions": Entry(INTERNAL, obj("note")),
-    "sessions:coding_create": Entry(CODE_REGION, obj("note"), method="post"),
-    # Refused by role before the coding is looked up, so a 403 reveals nothing.
+    # A draft may name a note: hidden like one, whatever it names.
+    "sessions:note_draft": Entry(INTERNAL_OBJECT, obj("session"), method="post"),
+    "sessions:note_edit": Entry(INTERNAL_OBJECT, obj("note")),
+    "sessions:note_versions": Entry(INTERNAL_OBJECT, obj("note")),
+    "sessions:coding_create": Entry(CODE_NOTE, obj("note"), method="post"),
+    # Project leaders, who read notes, are refused by role before the coding is looked up,
+    # so their 403 reveals nothing; for those who may not read notes no coding exists.
     "sessions:coding_delete": Entry(
-        outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN), obj("coding"), method="post"
+        outcomes(HIDDEN, npl=OK, researcher=OK, rpl=DENIED, other_rpl=DENIED, anonymous=LOGIN),
+        obj("coding"),
+        method="post",
     ),
     "sessions:codebook": Entry(CODEBOOK_READ),
     "sessions:code_edit": Entry(CODEBOOK_WRITE, obj("code"), method="post"),
@@ -330,7 +337,11 @@ MATRIX: dict[str, Entry] = {
     "audit:bin": Entry(WRITE_REGION, region_id),
     "audit:restore": Entry(WRITE_REGION, in_region("entry_id", "bin_entry"), method="post"),
     "audit:session_delete": Entry(WRITE_REGION, obj("session"), method="post"),
-    "audit:note_delete": Entry(WRITE_REGION, obj("note"), method="post"),
+    "audit:note_delete": Entry(
+        outcomes(HIDDEN, npl=OK, rpl=OK, researcher=DENIED, anonymous=LOGIN),
+        obj("note"),
+        method="post",
+    ),
     # The world's agreement is in consultation: refused with a message, not deleted.
     "audit:agreement_delete": Entry(WRITE_REGION, obj("agreement"), method="post"),
     # --- region export and import
