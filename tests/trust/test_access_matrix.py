@@ -556,3 +556,15 @@ def test_each_role_gets_what_the_matrix_says(client, personas, world, name, role
     url = reverse(name, kwargs=entry.kwargs(world))
     response = getattr(client, entry.method)(url, entry.data)
     assert classify(response) == entry.expected[role], (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_other_method_never_answers_a_server_error(client, personas, world, name):
+    """A form posted to a page, or a link followed to an action: refused (405 for an
+    action that only takes POST) or answered, never a 500. As the national project leader,
+    who passes the access checks of nearly every view and so reaches its body."""
+    entry = MATRIX[name]
+    client.force_login(personas["npl"])
+    url = reverse(name, kwargs=entry.kwargs(world))
+    response = client.get(url) if entry.method == "post" else client.post(url, {})
+    assert response.status_code < 500, (name, response.status_code)
