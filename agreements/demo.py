@@ -1,7 +1,11 @@
 """Demo agreements. Heuvelland (region 3) is the demo region in step 4: its WIM pilot
 funding was agreed after one round of changes, and a broader collaboration agreement is in
 consultation with two of three approvals (the municipality's, by ``stakeholder3``, is
-still open). Seeding twice changes nothing: an agreement with the same title is left alone.
+still open). Rivierenland-Oost (region 1), waiting at the decision after 2a, has a letter
+of intent on structural funding of its two pilots in consultation: UWV and the
+municipality approved through ``rpl1``; the care provider's approval, by ``stakeholder1``,
+makes it agreed. Seeding twice changes nothing: an agreement with the same title is left
+alone.
 """
 
 import datetime
@@ -13,6 +17,7 @@ from .models import Agreement
 
 PILOT = "WIM pilot funding Heuvelland"
 COLLABORATION = "Regional collaboration on work and mental health"
+INTENT = "Letter of intent: structural funding of LDD and JIT"
 
 
 def _approve_all(version, world, user, note):
@@ -24,6 +29,66 @@ def _approve_all(version, world, user, note):
 
 
 def seed(world) -> None:
+    _seed_heuvelland(world)
+    _seed_rivierenland(world)
+
+
+def _seed_rivierenland(world) -> None:
+    region = world.regions.get(1)
+    if region is None or Agreement.objects.filter(region=region, title=INTENT).exists():
+        return
+    rpl = world.users["rpl1"]
+    orgs, people = world.organisations, world.stakeholders
+    intent = services.create_agreement(
+        region=region,
+        title=INTENT,
+        kind="letter_of_intent",
+        by=rpl,
+        financial_terms=(
+            "No payments under this letter: each party carries its own costs of preparing "
+            "the business case."
+        ),
+        start_date=world.day(0),
+        review_date=world.day(0) + datetime.timedelta(days=120),
+    )
+    for org, person in [
+        ("GGZ Rivierenland", "Ingrid Mulder"),
+        ("Gemeente Rivierstad", "Marco Vos"),
+        ("UWV Rivierenland", "Wim Peters"),
+    ]:
+        services.set_party(intent, organisation=orgs[org], signatory=people[person], by=rpl)
+    for title, text in [
+        (
+            "Intention",
+            "The parties intend to continue labour-related developmental day care (LDD) and "
+            "job-focused integrated treatment (JIT) for clients who want paid work once the "
+            "regional subsidy for the LDD pilot ends.",
+        ),
+        (
+            "Business case",
+            "Within four months the project group computes what both interventions cost "
+            "and save per party, for a pilot of 25 clients and for the whole target group.",
+        ),
+        (
+            "Funding",
+            "On the accepted business case the parties negotiate a funding agreement in "
+            "which the parties that save contribute to the costs of the parties that invest.",
+        ),
+        (
+            "Not binding",
+            "This letter records an intention; it commits no party to payments.",
+        ),
+    ]:
+        services.save_clause(intent, title=title, text=text, by=rpl)
+    version = services.submit_for_consultation(intent, by=rpl)
+    for org, note in [
+        ("Gemeente Rivierstad", "E-mail of the policy adviser once the alderman agreed"),
+        ("UWV Rivierenland", "Approved by e-mail to the project leader"),
+    ]:
+        services.approve(version=version, organisation=orgs[org], user=rpl, consent_note=note)
+
+
+def _seed_heuvelland(world) -> None:
     region = world.regions.get(3)
     if region is None:
         return

@@ -28,12 +28,19 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from regions.models import Region
-from sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+from regions.models import Region, RegionStatus, Stakeholder
+from sessions.models import (
+    Attendance,
+    AttendanceStatus,
+    Session,
+    SessionDecision,
+    SessionStatus,
+)
 from sessions.selectors import missing_in_held_sessions
 from steps.models import (
     Decision,
     Indicator,
+    PeriodKind,
     RegionIntervention,
     RegionStep,
     Scenario,
@@ -87,9 +94,11 @@ def _region_head(region: Region) -> dict:
 
 
 def step_report_payload(region_step: RegionStep) -> dict:
-    """A region's step: sessions held with attendance and missing sectors, decisions and
-    deliverables. Sessions are read for their date, kind and attendance only; field notes
-    are never part of a document."""
+    """A region's step: sessions held with attendance and missing sectors, decisions (at the
+    decision point after the step, and those the region's held sessions recorded against
+    the step) and deliverables. Sessions are read for their date, kind, attendance and
+    decisions only; field notes are never part of a document. A fixed number of queries
+    whatever the number of sessions, people and decisions."""
     region, step = region_step.region, region_step.step
     sessions = (
         Session.objects.filter(region=region, steps=step, status=SessionStatus.HELD)
@@ -109,6 +118,19 @@ def step_report_payload(region_step: RegionStep) -> dict:
         .select_related("decision_point")
         .prefetch_related("decided_by__organisation")
         .order_by("decided_on", "recorded_at", "id")
+    )
+    session_decisions = (
+        SessionDecision.objects.filter(
+            session__region=region, session__status=SessionStatus.HELD, step=step
+        )
+        .select_related("session")
+        .prefetch_related(
+            Prefetch(
+                "agreed_by",
+                queryset=Stakeholder.objects.select_related("organisation").order_by("name"),
+            )
+        )
+        .order_by("session__date", "session_id", "created_at", "id")
     )
     payload = {
         "region": _region_head(region),
@@ -165,6 +187,18 @@ def step_report_payload(region_step: RegionStep) -> dict:
             }
             for decision in decisions
         ],
+        "session_decisions": [
+            {
+                "date": _date(decision.session.date),
+                "session": decision.session.title,
+                "text": decision.text,
+                "agreed_by": [
+                    f"{person.name} ({person.organisation.name})"
+                    for person in decision.agreed_by.all()
+                ],
+            }
+            for decision in session_decisions
+        ],
         "deliverables": _deliverables(region, step.code),
     }
     return payload
@@ -200,26 +234,69 @@ def _deliverables(region: Region, code: str) -> dict:
             }
             for scenario in Scenario.objects.filter(business_case__region=region)
         ]
+        found["accepted_scenario"] = _accepted_scenario(region)
     elif code == "3":
         found["work_plan_versions"] = [
             {"number": version.number, "published_at": _date(version.published_at.date())}
             for version in WorkPlanVersion.objects.filter(work_plan__region=region)
         ]
     elif code == "4":
+        # Drafts are the project leader's working text; stakeholders read step reports too.
         found["agreements"] = [
             {
                 "title": agreement.title,
                 "kind": str(agreement.get_kind_display()),
                 "status": str(agreement.get_status_display()),
             }
-            for agreement in Agreement.objects.filter(region=region).order_by("created_at")
+            for agreement in Agreement.objects.filter(region=region)
+            .exclude(status=AgreementStatus.DRAFT)
+            .order_by("created_at", "id")
         ]
     elif code == "5":
         found["indicators"] = [
             {"name": indicator.display_name, "unit": indicator.display_unit}
             for indicator in Indicator.objects.filter(region=region)
         ]
+        found["headline"] = _headline(monitoring_headlines([region.pk]).get(region.pk))
     return found
+
+
+def _accepted_scenario(region: Region) -> dict | None:
+    """The figures of the scenario the latest 2b decision accepted, as it was frozen then."""
+    decision = (
+        Decision.objects.filter(
+            region=region,
+            decision_point__code="after-2b",
+            accepted_scenario_snapshot__isnull=False,
+        )
+        .order_by("-decided_on", "-recorded_at", "-id")
+        .first()
+    )
+    if decision is None:
+        return None
+    snapshot = decision.accepted_scenario_snapshot or {}
+    summary = snapshot.get("summary") or {}
+    return {
+        "name": str(snapshot.get("name", "")),
+        "accepted_on": _date(decision.decided_on),
+        "clients": snapshot.get("clients"),
+        "success_rate": str(snapshot.get("success_rate", "")),
+        "total_invested": str(summary.get("total_invested", "")),
+        "total_saved": str(summary.get("total_saved", "")),
+        "break_even_month": summary.get("break_even_month"),
+    }
+
+
+def _headline(headline) -> dict | None:
+    if headline is None:
+        return None
+    return {
+        "name": headline.indicator_name,
+        "period": headline.period,
+        "period_kind": str(PeriodKind(headline.period_kind).label),
+        "in_work": str(headline.in_work),
+        "target": str(headline.target) if headline.target is not None else None,
+    }
 
 
 def _activity_rows(snapshot: dict) -> list[dict]:
@@ -344,7 +421,8 @@ def board_report_payload() -> dict:
     for region in regions:
         region_steps = steps_by_region.get(region.pk, [])
         current = [rs for rs in region_steps if rs.status == "in_progress"]
-        headline = headlines.get(region.pk)
+        # Between steps (one completed, the next not started): say what comes next.
+        waiting = [rs for rs in region_steps if rs.status == "not_started"]
         rows.append(
             {
                 "name": region.name,
@@ -353,6 +431,11 @@ def board_report_payload() -> dict:
                 "owner": _person(region.owner),
                 "current": (
                     f"{current[-1].step.code}. {current[-1].step.display_name}" if current else ""
+                ),
+                "next": (
+                    f"{waiting[0].step.code}. {waiting[0].step.display_name}"
+                    if waiting and not current and region.status != RegionStatus.STOPPED
+                    else ""
                 ),
                 "steps": [
                     {
@@ -379,16 +462,7 @@ def board_report_payload() -> dict:
                     }
                     for a in agreements_by_region.get(region.pk, [])
                 ],
-                "headline": (
-                    {
-                        "name": headline.indicator_name,
-                        "period": headline.period,
-                        "in_work": str(headline.in_work),
-                        "target": str(headline.target) if headline.target is not None else None,
-                    }
-                    if headline
-                    else None
-                ),
+                "headline": _headline(headlines.get(region.pk)),
             }
         )
     return {"region": None, "title": _("Steering board report"), "regions": rows}

@@ -124,7 +124,7 @@ SESSIONS = {
             ["Jeroen Blom"],
             "Hanneke (insurer) explained the IPS contract. Organisation of funding is the "
             "open question.",
-            "Accept the pessimistic scenario as the base case.",
+            "Accept “Pilot of 25 clients” as the base case; keep the pessimistic one beside it.",
             [("Ask region 1 for the JIT results", "open")],
         ),
         (

@@ -22,6 +22,13 @@ def pdf_text(document) -> tuple[str, int]:
     return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
 
 
+def names_region(text, region) -> bool:
+    """The region's own line under the title (name, and its code when it has one), not a
+    party or an organisation whose name contains it."""
+    own = {region.name, f"{region.name} ({region.code})"}
+    return any(line.strip() in own for line in text.splitlines())
+
+
 def ask(request, *args, capture):
     with capture(execute=True):
         document, reused = request(*args)
@@ -34,6 +41,7 @@ def test_each_kind_renders_in_process(
     held_step,
     work_plan_version,
     in_consultation,
+    parties,
     region,
     other_region,
 ):
@@ -41,7 +49,7 @@ def test_each_kind_renders_in_process(
         documents.request_step_report, held_step, capture=django_capture_on_commit_callbacks
     )
     text, pages = pdf_text(step_doc)
-    assert "Rivierenland" in text and "Kick-off" in text
+    assert names_region(text, region) and "Kick-off" in text
     assert "municipality" in text  # missing sector: the municipality's policy level was absent
     assert "SECRET-AGENDA-TEXT" not in text
     assert "page 1 of" in text and pages >= 2
@@ -52,6 +60,7 @@ def test_each_kind_renders_in_process(
     text, _pages = pdf_text(plan_doc)
     assert "WIM pilot work plan" in text and "Version 1" in text and "Monthly WIM meeting" in text
     assert "Who pays what" in text and "Gemeente Rivierstad" in text
+    assert names_region(text, region)
 
     version = services.latest_version(in_consultation)
     agreement_doc, _ = ask(
@@ -59,7 +68,14 @@ def test_each_kind_renders_in_process(
     )
     text, _pages = pdf_text(agreement_doc)
     assert "WIM pilot funding" in text and "Version 1" in text
-    assert "Gemeente Rivierstad" in text and "UWV Rivierenland" in text
+    assert names_region(text, region)
+    assert {party["organisation"] for party in version.content["parties"]} == {
+        parties["own"].name,
+        "Gemeente Rivierstad",
+        "UWV Rivierenland",
+    }
+    for party in version.content["parties"]:
+        assert party["organisation"] in text
     assert "DRAFT" in text
 
     board_doc, _ = ask(documents.request_board_report, capture=django_capture_on_commit_callbacks)

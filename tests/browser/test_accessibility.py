@@ -60,6 +60,7 @@ HEUVELLAND = lambda: region("Heuvelland")  # noqa: E731 (the region furthest alo
 KICK_OFF = "Kick-off: the shared savings experiment"
 PILOT = "WIM pilot funding Heuvelland"
 COLLABORATION = "Regional collaboration on work and mental health"
+LETTER = "Letter of intent: structural funding of LDD and JIT"
 
 # The main pages of each role, as (label, url-builder) pairs.
 MAIN_PAGES = {
@@ -123,8 +124,9 @@ MAIN_PAGES = {
         ("portal", url("home")),
         ("region", url("regions:detail", RIVIERENLAND)),
         ("sessions", url("sessions:all")),
+        ("letter of intent", url("agreements:detail", lambda: agreement(LETTER))),
     ],
-    # stakeholder1's region has no agreement yet; stakeholder3 is asked to approve one.
+    # stakeholder3's region has an agreement in force besides one in consultation.
     "stakeholder3": [
         ("portal", url("home")),
         ("agreement", url("agreements:detail", lambda: agreement(COLLABORATION))),

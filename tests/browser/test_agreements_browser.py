@@ -26,21 +26,27 @@ def in_process_tasks(settings, tmp_path):
 def test_stakeholder_downloads_and_approves_and_the_project_leader_sees_agreed(
     page, browser, live_server, demo, login, screenshot, in_process_tasks, tmp_path
 ):
-    agreement = Agreement.objects.get(title="Regional collaboration on work and mental health")
+    """The issue's scenario: stakeholder1 opens the portal, downloads the agreement PDF and
+    approves the version; rpl1, with the agreement open, watches it turn agreed."""
+    agreement = Agreement.objects.get(title="Letter of intent: structural funding of LDD and JIT")
+    assert agreement.region.owner.username == "rpl1"
+    parties = [party["organisation"] for party in agreement.versions.get().content["parties"]]
 
-    # The project leader has the agreement open while the municipality decides.
+    # The project leader has the agreement open while the care provider decides.
     leader = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     leader.goto(f"{live_server.url}/accounts/login/")
-    leader.get_by_label("Username").fill("rpl3")
+    leader.get_by_label("Username").fill("rpl1")
     leader.get_by_label("Password").fill("demo")
     leader.get_by_role("button", name="Log in").click()
     leader.goto(f"{live_server.url}/agreements/{agreement.pk}/")
     expect(leader.locator("#agreement-status")).to_have_text("in consultation")
 
-    login("stakeholder3")
+    login("stakeholder1")
     expect(page).to_have_url(re.compile(rf"/portal/{agreement.region_id}/$"))
+    expect(page.locator("h1")).to_have_text("Rivierenland-Oost")
     card = page.locator(f"#agreement-{agreement.pk}")
     expect(card).to_contain_text("in consultation")
+    expect(card).to_contain_text("You approve for GGZ Rivierenland.")
     card.get_by_role("button", name="Agreement PDF (version 1)").click()
     download_link = card.get_by_role("link", name="Download PDF")
     expect(download_link).to_be_visible(timeout=8000)
@@ -50,11 +56,15 @@ def test_stakeholder_downloads_and_approves_and_the_project_leader_sees_agreed(
     path = tmp_path / "agreement.pdf"
     info.value.save_as(path)
     text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
-    assert "Regional collaboration on work and mental health" in text and "DRAFT" in text
+    assert "Letter of intent: structural funding of LDD and JIT" in text and "DRAFT" in text
+    assert "Rivierenland-Oost (AM21)" in text
+    for party in parties:
+        assert party in text
     screenshot("portal-stakeholder")
 
     card.get_by_role("button", name="Approve version 1").click()
     expect(page.locator(".messages")).to_contain_text("Approval of version 1 recorded")
+    expect(card.locator(".badge")).to_have_text("agreed")
 
     # The leader's page polls the status and shows it turn to agreed without a reload.
     expect(leader.locator("#agreement-status")).to_have_text("agreed", timeout=8000)
@@ -62,6 +72,13 @@ def test_stakeholder_downloads_and_approves_and_the_project_leader_sees_agreed(
 
     leader.screenshot(path=str(ARTIFACTS / "agreement-agreed.png"), full_page=True)
     leader.context.close()
+    agreement.refresh_from_db()
+    assert agreement.status == "agreed"
+    # The Heuvelland agreement waiting for stakeholder3 is untouched.
+    assert (
+        Agreement.objects.get(title="Regional collaboration on work and mental health").status
+        == "consultation"
+    )
 
 
 def test_project_leader_changes_an_active_agreement_and_sees_the_differences(
