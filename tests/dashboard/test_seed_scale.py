@@ -5,10 +5,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from regions.management.commands.seed_scale import seed_scale
 from regions.models import Region, RegionStakeholder
-from sessions.models import Attendance, Session
+from sessions.models import Attendance, Coding, FieldNote, FieldNoteVersion, Session
 from steps.models import Measurement, RegionStep
 from tests.query_budgets import REGION_PAGE
 
@@ -25,6 +26,8 @@ def fingerprint():
         ),
         list(Session.objects.order_by("region__name", "date", "kind").values_list("date", "kind")),
         Attendance.objects.count(),
+        sorted(FieldNote.objects.values_list("session__region__name", "session__date", "text")),
+        sorted(Coding.objects.values_list("note__text", "code__name", "quote", "start", "end")),
     )
 
 
@@ -56,6 +59,39 @@ def test_scale_data_has_what_the_national_rollout_has():
     assert world.counts["sessions"] == Session.objects.count()
     if RegionStep.objects.filter(step__code="5").exclude(status="not_started").exists():
         assert Measurement.objects.exists()
+
+
+def test_held_group_sessions_have_field_notes_with_coded_passages():
+    world = seed_scale(regions=4, years=2, seed=5)
+    held_groups = Session.objects.filter(kind="group", status="held")
+    notes = FieldNote.objects.select_related("session", "author")
+    assert held_groups.count() <= notes.count() < 1.3 * held_groups.count()
+    assert not notes.exclude(session__in=held_groups).exists()
+    assert set(held_groups.values_list("pk", flat=True)) == {n.session_id for n in notes}
+    researcher, owners = world.users["researcher"], {r.owner_id for r in world.regions}
+    texts = set()
+    for note in notes:
+        assert (note.version, note.updated_by_id) == (1, note.author_id)
+        assert note.author_id in owners | {researcher.pk}
+        assert timezone.localtime(note.created_at).date() >= note.session.date
+        texts.add(note.text)
+    assert len(texts) == notes.count()  # varied, not one text repeated
+    assert "lorem" not in " ".join(texts).lower()
+    versions = FieldNoteVersion.objects.values_list("note_id", "number", "text", "saved_by_id")
+    assert sorted(versions) == sorted((n.pk, 1, n.text, n.author_id) for n in notes)
+
+    codings = list(Coding.objects.select_related("note", "code"))
+    assert 2 * notes.count() <= len(codings) <= 3 * notes.count()
+    assert {len(n.codings.all()) for n in notes.prefetch_related("codings")} <= {2, 3}
+    for coding in codings:
+        assert coding.quote and coding.note.text[coding.start : coding.end] == coding.quote
+        assert coding.code.parent_id is not None and not coding.code.retired
+        assert coding.created_by_id == researcher.pk and not coding.lost
+    assert len({c.code_id for c in codings}) >= 8  # the whole codebook is used
+    # Offsets count code points: passages after "Cliëntenraad" or "€" still line up.
+    assert any(not c.note.text[: c.start].isascii() for c in codings)
+    assert world.counts["field notes"] == notes.count()
+    assert world.counts["codings"] == len(codings)
 
 
 def test_seeding_twice_changes_nothing(capsys):
