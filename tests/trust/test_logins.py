@@ -1,5 +1,6 @@
 """Login protection: lockout, password rules, session lifetimes, the security headers."""
 
+import datetime
 import time
 
 import pytest
@@ -32,13 +33,21 @@ def test_five_failed_logins_lock_the_login_with_a_clear_message(client, rpl):
     assert "_auth_user_id" not in client.session
 
 
-def test_unlocking_lets_the_user_in_again(client, rpl):
+def test_the_admin_unlocks_a_locked_login(client, admin_client, rpl):
     for _ in range(5):
         try_login(client, "rpl", "wrong password")
-    assert AccessAttempt.objects.filter(username="rpl").exists()
-    AccessAttempt.objects.filter(username="rpl").delete()  # what the admin's unlock does
-    response = try_login(client, "rpl", PASSWORD)
+    assert try_login(client, "rpl", PASSWORD).status_code == 429
+    attempts = list(AccessAttempt.objects.filter(username="rpl").values_list("pk", flat=True))
+    assert attempts
+    # The administrator selects the attempts in the admin and deletes them.
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    assert "rpl" in admin_client.get(changelist).content.decode()
+    response = admin_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": attempts, "post": "yes"}
+    )
     assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="rpl").exists()
+    assert try_login(client, "rpl", PASSWORD).status_code == 302
 
 
 def test_a_lockout_of_one_login_does_not_lock_another(client, rpl, npl):
@@ -100,9 +109,27 @@ def test_a_session_ends_after_its_absolute_lifetime(client, rpl, region, setting
     assert client.get(url).status_code == 302
 
 
-def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_a_session_ends_after_inactivity_and_each_request_extends_it(client, rpl, region, settings):
+    from django.contrib.sessions.models import Session as LoginSession
+    from django.utils import timezone
+
     assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    client.force_login(rpl)
+    url = reverse("regions:detail", args=[region.pk])
+    stored = LoginSession.objects.get(session_key=client.session.session_key)
+    stored.expire_date = timezone.now() + datetime.timedelta(minutes=5)
+    stored.save()
+    # Working keeps the session alive: a request moves its end a whole idle period ahead.
+    assert client.get(url).status_code == 200
+    stored.refresh_from_db()
+    ahead = (stored.expire_date - timezone.now()).total_seconds()
+    assert ahead > settings.SESSION_COOKIE_AGE - 60
+    # Idle past the end: the next request goes to the login page.
+    stored.expire_date = timezone.now() - datetime.timedelta(seconds=1)
+    stored.save()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_pages_carry_a_content_security_policy_without_inline_script(client, rpl, region):
