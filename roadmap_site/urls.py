@@ -6,6 +6,7 @@ from regions import views as region_views
 
 from .views import healthz
 
+handler400 = "roadmap_site.views.bad_request"
 handler500 = "roadmap_site.views.server_error"
 
 urlpatterns = [

@@ -13,12 +13,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,6 +182,50 @@ def test_requests_during_a_database_restart_fail_cleanly_and_the_server_recovers
         assert statuses[-1] == 200, statuses
         # Still logged in: the session survived the restart.
         assert "Where are we now?" in client.request(region_path)[1]
+
+        # A burst of field notes written while the database goes down and comes back: each
+        # answer is "saved" or the plain 503, and no note is left half-written (a note
+        # without its first version) — note_create is one transaction.
+        session_path = re.search(r'href="(/sessions/\d+/)"', client.request(region_path)[1])[1]
+        answers, stop = [], threading.Event()
+
+        def write(writer):
+            number = 0
+            while not stop.is_set():
+                number += 1
+                text = f"burst-{writer}-{number}"
+                try:
+                    status, _ = client.request(f"{session_path}notes/", {"text": text})
+                except OSError:
+                    status = "connection"
+                answers.append((status, text))
+                time.sleep(0.05)
+
+        writers = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+        for thread in writers:
+            thread.start()
+        time.sleep(1)
+        throwaway_postgres["stop"]()
+        time.sleep(1)
+        throwaway_postgres["start"]()
+        time.sleep(2)
+        stop.set()
+        for thread in writers:
+            thread.join(timeout=30)
+        statuses = {status for status, _ in answers}
+        assert statuses <= {302, 503}, statuses
+        assert 302 in statuses and 503 in statuses, statuses
+        with psycopg.connect(throwaway_postgres["url"]) as db:
+            stored = dict(
+                db.execute(
+                    "SELECT n.text, count(v.id) FROM roadmap_sessions_fieldnote n"
+                    " LEFT JOIN roadmap_sessions_fieldnoteversion v ON v.note_id = n.id"
+                    " WHERE n.text LIKE 'burst-%' GROUP BY n.text"
+                ).fetchall()
+            )
+        assert stored and set(stored.values()) == {1}, "a note without its first version"
+        saved = {text for status, text in answers if status == 302}
+        assert saved <= set(stored), "a note reported saved is missing"
     finally:
         server.terminate()
         server.wait(timeout=10)
