@@ -120,6 +120,19 @@ def demo(transactional_db):
     call_command("seed_demo", force=True, verbosity=0)
 
 
+@pytest.fixture
+def in_process_tasks(settings, tmp_path):
+    """PDFs render in the live server's process (the embedded default), into scratch space:
+    a browser test needs the document, not a separate worker (tests/agreements has those)."""
+    from roadmap_site.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture(autouse=True)
 def no_content_security_policy_violations(request):
     """Every browser test fails when the page broke the Content Security Policy."""

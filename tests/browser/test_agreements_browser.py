@@ -11,18 +11,6 @@ from agreements.models import Agreement
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def in_process_tasks(settings, tmp_path):
-    """PDFs render in the live server's process (the embedded default), into scratch space."""
-    from roadmap_site.celery import app
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
 def test_stakeholder_downloads_and_approves_and_the_project_leader_sees_agreed(
     page, browser, live_server, demo, login, screenshot, in_process_tasks, tmp_path
 ):

@@ -49,3 +49,23 @@ def test_board_reads_the_charts_and_the_comparison_without_csp_violations(
     expect(page.locator("table.comparison")).to_contain_text("Heuvelland")
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
+
+
+def test_national_leader_makes_the_steering_board_report_from_the_dashboard(
+    page, live_server, demo, login, in_process_tasks, tmp_path
+):
+    from pypdf import PdfReader
+
+    login("npl")
+    page.get_by_role("link", name="Steering board report (PDF)").click()
+    page.get_by_role("button", name="Make the report (PDF)").click()
+    download_link = page.get_by_role("link", name="Download PDF")
+    expect(download_link).to_be_visible(timeout=15000)
+    with page.expect_download() as info:
+        download_link.click()
+    path = tmp_path / "board.pdf"
+    info.value.save_as(path)
+    text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "Steering board report" in text
+    for region in ("Heuvelland", "Noorderveen", "Rivierenland-Oost", "Zuiderkust"):
+        assert region in text
