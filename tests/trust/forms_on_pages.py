@@ -29,10 +29,11 @@ class Form:
     page: str
     action: str
     fields: list[Field] = field(default_factory=list)
+    method: str = "post"  # "get" for the filter and search forms of lists
 
     @property
     def key(self) -> str:
-        return f"{self.action} (on {self.page})"
+        return f"{self.method.upper()} {self.action} (on {self.page})"
 
 
 class _PageParser(HTMLParser):
@@ -54,6 +55,9 @@ class _PageParser(HTMLParser):
             action = attrs.get("hx-post") or attrs.get("action") or self.page
             if method == "post" or attrs.get("hx-post"):
                 self._form = Form(page=self.page, action=urljoin(self.page, action))
+            else:
+                action = attrs.get("hx-get") or attrs.get("action") or self.page
+                self._form = Form(page=self.page, action=urljoin(self.page, action), method="get")
         elif self._form is None:
             return
         elif tag == "input" and attrs.get("name"):
@@ -99,7 +103,8 @@ class _PageParser(HTMLParser):
 
 
 def crawl(client, start="/", limit=60):
-    """Pages reachable by GET from ``start`` and every POST form on them. A few pages of
+    """Pages reachable by GET from ``start`` and every form on them (POST forms, and the
+    GET forms that filter and search lists). A few pages of
     each URL shape are read (``/sessions/12/`` and ``/sessions/13/`` are one shape, in
     different states), and each form counts once per action shape."""
     seen, queue, forms, shapes = set(), [start], {}, Counter()
@@ -125,6 +130,7 @@ def crawl(client, start="/", limit=60):
         parser.feed(response.content.decode())
         for form in parser.forms:
             if not urlsplit(form.action).path.startswith(SKIPPED_PREFIXES):
-                forms.setdefault(re.sub(r"\d+", "N", urlsplit(form.action).path), form)
+                action_shape = re.sub(r"\d+", "N", urlsplit(form.action).path)
+                forms.setdefault(f"{form.method} {action_shape}", form)
         queue.extend(link.split("#")[0] for link in parser.links)
     return sorted(seen), list(forms.values())
