@@ -23,7 +23,7 @@ SESSIONS = {
             300,
             "Kick-off: the shared savings experiment",
             "group",
-            ["1"],
+            ["2a"],
             "held",
             ["Ingrid Mulder", "Wim Peters", "Marco Vos", "Tom Bakker", "Noor Hendriks"],
             ["Anouk Dekker"],
@@ -31,7 +31,7 @@ SESSIONS = {
             "when the subsidy ends: *the pilot funding stops next year*.\n\n"
             "- The care provider invests up front; the municipality saves on benefits.\n"
             "- Personal motive of Ingrid: her clients want work, not day care.",
-            "The project group is complete for step 1.",
+            "The project group of the pilots carries on: start with step 2a.",
             [("Send the experiment's one-page explanation to all members", "done")],
         ),
         (
@@ -168,9 +168,9 @@ SESSIONS = {
         ),
         (
             120,
-            "Agreement text with all parties",
+            "Work plan and agreement text with all parties",
             "group",
-            ["4"],
+            ["3", "4"],
             "held",
             [
                 "Karin Smit",

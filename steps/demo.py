@@ -28,8 +28,8 @@ from .models import (
 # region: list of (action, step or decision point, days ago, text, decided by)
 STORIES = {
     1: [
-        ("skip", "1", 110, "A stable project group of both sectors already existed.", ()),
-        ("start", "2a", 105, "", ()),
+        ("skip", "1", 310, "A stable project group of both sectors already existed.", ()),
+        ("start", "2a", 305, "", ()),
         (
             "complete",
             "2a",
