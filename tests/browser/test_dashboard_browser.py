@@ -69,3 +69,20 @@ def test_national_leader_makes_the_steering_board_report_from_the_dashboard(
     assert "Steering board report" in text
     for region in ("Heuvelland", "Noorderveen", "Rivierenland-Oost", "Zuiderkust"):
         assert region in text
+
+
+def test_on_a_projector_every_step_of_the_matrix_is_on_the_screen(
+    page, live_server, demo, login, screenshot
+):
+    """1280 × 720, what a meeting room's projector shows: the matrix needs no sideways
+    scrolling, so the board sees step 5 next to step 1."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    login("npl")
+    page.wait_for_load_state("networkidle")
+    scroll, visible = page.evaluate(
+        "() => { const m = document.getElementById('matrix');"
+        " return [m.scrollWidth, m.clientWidth]; }"
+    )
+    assert scroll <= visible
+    expect(page.locator("#matrix th", has_text="Step 5")).to_be_in_viewport()
+    screenshot("dashboard-projector", full_page=False)
