@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from regions.bench import load, percentile
 from regions.management.commands.seed_scale import seed_scale
+from sessions.models import Session
 
 
 class Command(BaseCommand):
@@ -75,16 +76,7 @@ class Command(BaseCommand):
         )
         client = Client()
         client.force_login(world.users["npl"])
-        region = max(world.regions, key=lambda r: len(world.stakeholders[r.pk]))
-        pages = [
-            ("trivial view (healthz)", reverse("healthz")),
-            ("dashboard", reverse("dashboard:index")),
-            ("dashboard, overdue only", reverse("dashboard:index") + "?overdue=on&sort=late"),
-            ("region page", reverse("regions:detail", args=[region.pk])),
-            ("region list", reverse("regions:list")),
-            ("comparison", reverse("dashboard:comparison")),
-            ("charts", reverse("dashboard:charts")),
-        ]
+        pages = _pages(world)
         rows = []
         for label, url in pages:
             for cold in (True, False) if label.startswith(("dashboard", "charts")) else (False,):
@@ -150,14 +142,7 @@ class Command(BaseCommand):
         )  # fmt: skip
         try:
             self._wait_for(port)
-            region = max(world.regions, key=lambda r: len(world.stakeholders[r.pk]))
-            pages = [
-                ("trivial view (healthz)", reverse("healthz")),
-                ("dashboard", reverse("dashboard:index")),
-                ("region page", reverse("regions:detail", args=[region.pk])),
-                ("region list", reverse("regions:list")),
-                ("charts", reverse("dashboard:charts")),
-            ]
+            pages = [(label, url) for label, url in _pages(world) if label not in IN_PROCESS_ONLY]
             users, seconds = options["users"], options["seconds"]
             self.stdout.write(
                 f"\ngunicorn, {workers} workers, {users} concurrent users, {seconds:g} s a page:"
@@ -188,3 +173,29 @@ class Command(BaseCommand):
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
+
+
+# Variants measured in process only; under gunicorn they would repeat their page.
+IN_PROCESS_ONLY = {"dashboard, overdue only", "comparison"}
+
+
+def _pages(world) -> list[tuple[str, str]]:
+    """The pages measured, in the region with the most stakeholders."""
+    region = max(world.regions, key=lambda r: len(world.stakeholders[r.pk]))
+    session = (
+        Session.objects.filter(region=region, notes__isnull=False).order_by("-date", "-pk").first()
+    )
+    pages = [
+        ("trivial view (healthz)", reverse("healthz")),
+        ("dashboard", reverse("dashboard:index")),
+        ("dashboard, overdue only", reverse("dashboard:index") + "?overdue=on&sort=late"),
+        ("region page", reverse("regions:detail", args=[region.pk])),
+        ("region list", reverse("regions:list")),
+        ("comparison", reverse("dashboard:comparison")),
+        ("charts", reverse("dashboard:charts")),
+        ("sessions of the region", reverse("sessions:region_list", args=[region.pk])),
+        ("code page", reverse("sessions:codings")),
+    ]
+    if session is not None:
+        pages.append(("session page with notes", reverse("sessions:detail", args=[session.pk])))
+    return pages
