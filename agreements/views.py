@@ -89,12 +89,15 @@ def get_document_for_user(user, pk) -> Document:
             raise Http404("No such document.")
     elif not visible_regions(user).filter(pk=document.region_id).exists():
         raise Http404("No such document.")
-    elif (
-        document.kind == DocumentKind.AGREEMENT
-        and role_of(user) == Role.STAKEHOLDER
-        and _draft_version_ids(document.region_id).filter(pk=document.subject_id).exists()
-    ):
-        raise Http404("No such document.")  # a draft is not shown to stakeholders
+    elif document.kind == DocumentKind.AGREEMENT:
+        binned = not AgreementVersion.objects.filter(pk=document.subject_id).exists()
+        if document.subject_id is not None and binned:
+            raise Http404("No such document.")  # its draft is in the bin
+        if (
+            role_of(user) == Role.STAKEHOLDER
+            and _draft_version_ids(document.region_id).filter(pk=document.subject_id).exists()
+        ):
+            raise Http404("No such document.")  # a draft is not shown to stakeholders
     return document
 
 

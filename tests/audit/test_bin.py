@@ -152,6 +152,30 @@ def test_an_agreement_draft_comes_back_with_parties_and_clauses(client, rpl, reg
     assert restored.parties.count() == 1 and restored.clauses.count() == 1
 
 
+def test_the_pdf_of_a_binned_draft_is_gone_until_the_draft_is_restored(
+    client, rpl, region, settings, tmp_path
+):
+    from agreements import documents, services
+    from agreements.models import Document, DocumentStatus
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    agreement = services.create_agreement(
+        region=region, title="Coaching funding", kind="pilot_funding", by=rpl
+    )
+    document, _reused = documents.request_agreement(services.latest_version(agreement), rpl)
+    document = Document.objects.get(pk=document.pk)
+    if document.status != DocumentStatus.READY:  # sent to the worker after commit
+        documents.render(document.pk)
+    client.force_login(rpl)
+    url = reverse("agreements:download", args=[document.pk])
+    assert client.get(url).status_code == 200
+    entry = bin.move_to_bin(agreement, kind="agreement", region=region, by=rpl)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("agreements:document", args=[document.pk])).status_code == 404
+    bin.restore(entry, by=rpl)
+    assert client.get(url).status_code == 200
+
+
 def test_only_a_draft_agreement_can_be_deleted(client, rpl, region):
     from agreements import services
     from agreements.models import Agreement
