@@ -282,6 +282,11 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Calendar programs send no language: the feed speaks the one its owner last used on
+    # the calendar page.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("calendar feed")
@@ -298,6 +303,11 @@ class CalendarFeed(models.Model):
     def for_user(cls, user) -> "CalendarFeed":
         feed, _ = cls.objects.get_or_create(user=user, defaults={"token": cls.new_token()})
         return feed
+
+    def speak(self, language: str) -> None:
+        if language != self.language and language in dict(settings.LANGUAGES):
+            self.language = language
+            self.save(update_fields=["language"])
 
     def renew(self) -> None:
         self.token = self.new_token()

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,7 +45,8 @@ def calendar_feed(request, token):
         .select_related("region")
         .order_by("date", "start_time", "pk")
     )
-    return _ics(calendar_of(sessions, _("Roadmap sessions")), "roadmap.ics")
+    with translation.override(feed.language):
+        return _ics(calendar_of(sessions, _("Roadmap sessions")), "roadmap.ics")
 
 
 @login_required
@@ -64,6 +65,7 @@ def session_ics(request, pk):
 @login_required
 def calendar_settings(request):
     feed = CalendarFeed.for_user(request.user)
+    feed.speak(translation.get_language())
     url = request.build_absolute_uri(f"/calendar/{feed.token}.ics")
     return TemplateResponse(request, "calendar/settings.html", {"feed": feed, "feed_url": url})
 

@@ -119,3 +119,18 @@ def test_the_session_page_offers_the_download_of_a_planned_session(client, rpl, 
     assert reverse("calendar:session", args=[held.pk]) not in page
     [event] = events(client.get(link))
     assert planned.title in str(event["summary"])
+
+
+def test_the_feed_speaks_the_language_its_owner_uses(client, rpl, region):
+    make_session(region)
+    client.force_login(rpl)
+    client.cookies["django_language"] = "nl"
+    client.get(reverse("calendar:settings"))
+    feed = CalendarFeed.objects.get(user=rpl)
+    assert feed.language == "nl"
+    client.logout()  # a calendar program has no login and no language cookie either
+    response = client.get(reverse("calendar:feed", args=[feed.token]))
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["x-wr-calname"]) == "Roadmap-sessies"
+    [event] = calendar.walk("VEVENT")
+    assert "groepssessie" in str(event["description"])
