@@ -4,12 +4,15 @@ admin shows them but does not edit them (the screens and services change agreeme
 from django.contrib import admin
 
 from regions.admin_scoping import RegionScopedAdmin
+from roadmap_site.audit.admin import DeletesToBin
+from roadmap_site.audit.models import BinKind
 
 from .models import (
     Agreement,
     AgreementClause,
     AgreementParty,
     AgreementReview,
+    AgreementStatus,
     AgreementTransition,
     AgreementVersion,
     Approval,
@@ -36,11 +39,21 @@ class ClauseInline(admin.StackedInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RegionScopedAdmin):
+class AgreementAdmin(DeletesToBin, RegionScopedAdmin):
     list_display = ["title", "region", "kind", "status", "review_date"]
     list_filter = ["kind", "status"]
     readonly_fields = ["status", "agreed_version"]
     inlines = [PartyInline, ClauseInline]
+    bin_kind = BinKind.AGREEMENT
+
+    def has_delete_permission(self, request, obj=None):
+        # Once parties have seen it, an agreement is ended or terminated, never deleted.
+        if obj is not None and obj.status != AgreementStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.filter(status=AgreementStatus.DRAFT))
 
 
 @admin.register(AgreementParty)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from regions.admin_scoping import RegionScopedAdmin
+from roadmap_site.audit.admin import DeletesToBin
+from roadmap_site.audit.models import BinKind
 
 from .models import (
     ActionItem,
@@ -22,7 +24,8 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(RegionScopedAdmin):
+class SessionAdmin(DeletesToBin, RegionScopedAdmin):
+    bin_kind = BinKind.SESSION
     list_display = ["title", "region", "date", "kind", "status"]
     list_filter = ["kind", "status", "mode"]
     inlines = [AttendanceInline]
@@ -43,7 +46,9 @@ class NotePartAdmin(RegionScopedAdmin):
 
 
 @admin.register(FieldNote)
-class FieldNoteAdmin(SessionPartAdmin):
+class FieldNoteAdmin(DeletesToBin, SessionPartAdmin):
+    bin_kind = BinKind.NOTE
+    bin_region_path = "session__region"
     list_display = ["session", "author", "version", "updated_at"]
 
 

@@ -340,3 +340,30 @@ def test_bin_page_query_count_does_not_grow(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("audit:bin", args=[region.pk]))
     assert response.content.decode().count("Restore</button>") == binned
+
+
+def test_a_delete_in_the_admin_goes_to_the_bin_too(admin_client, admin_user, region, rpl):
+    from agreements import services
+    from agreements.models import Agreement
+
+    session = Session.objects.create(
+        region=region, title="Deleted in the admin", date=datetime.date(2026, 3, 1), kind="group"
+    )
+    response = admin_client.post(
+        reverse("admin:roadmap_sessions_session_delete", args=[session.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Session.objects.filter(pk=session.pk).exists()
+    entry = BinEntry.objects.get(object_id=session.pk, kind="session")
+    assert (entry.region, entry.deleted_by) == (region, admin_user)
+    bin.restore(entry, by=rpl)
+    assert Session.objects.filter(pk=session.pk).exists()
+
+    # An agreement past draft is never deleted, in the admin neither.
+    agreement = services.create_agreement(
+        region=region, title="In force", kind="pilot_funding", by=rpl
+    )
+    Agreement.objects.filter(pk=agreement.pk).update(status="active")
+    delete = reverse("admin:agreements_agreement_delete", args=[agreement.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Agreement.objects.filter(pk=agreement.pk).exists()
