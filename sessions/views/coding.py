@@ -3,6 +3,7 @@ sessions and regions)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,6 +22,9 @@ from ..access import (
 )
 from ..forms import CodebookImportForm, CodeForm, CodeMergeForm, CodingForm
 from ..models import Code, CodePolarity, Coding
+
+# A page of passages a researcher reads through; more would cost rendering time, not data.
+CODINGS_PER_PAGE = 100
 
 
 def codebook_page(request, form=None, status=200, import_form=None, import_report=None):
@@ -194,14 +198,22 @@ def codings(request):
     )
     rows = queryset.select_related(
         "code", "code__parent", "note__session__region", "created_by"
-    ).order_by("note__session__region__name", "-note__session__date", "note_id", "start")[:500]
+    ).order_by("note__session__region__name", "-note__session__date", "note_id", "start")
+    total = sum(r["n"] for r in per_region)
+    paginator = Paginator(rows, CODINGS_PER_PAGE)
+    paginator.count = total  # counted per region above: no second count query
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return TemplateResponse(
         request,
         "sessions/codings.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "page_query": query.urlencode(),
             "per_region": per_region,
-            "total": sum(r["n"] for r in per_region),
+            "total": total,
             "regions": regions,
             "steps": Step.objects.order_by("order"),
             "themes": Code.objects.filter(parent__isnull=True),

@@ -116,3 +116,29 @@ def test_a_theme_cannot_be_merged_into_its_own_subtheme(researcher):
     theme = Code.objects.get(name="Collaboration")
     with pytest.raises(ValidationError):
         services.code_merge(source=theme, target=theme.children.first())
+
+
+def test_the_code_page_reaches_every_passage_a_page_at_a_time(
+    client, researcher, note, django_assert_max_num_queries
+):
+    from sessions.models import FieldNote
+    from sessions.views.coding import CODINGS_PER_PAGE
+
+    funding = Code.objects.get(name="Organisation of funding")
+    FieldNote.objects.filter(pk=note.pk).update(text=" ".join(f"w{n}" for n in range(260)))
+    note.refresh_from_db()
+    Coding.objects.bulk_create(
+        Coding(note=note, code=funding, quote=f"w{n}", start=0, end=1, created_by=researcher)
+        for n in range(CODINGS_PER_PAGE + 30)
+    )
+    client.force_login(researcher)
+    url = reverse("sessions:codings")
+    with django_assert_max_num_queries(12):
+        first = client.get(url, {"step": "2b"})
+    assert len(first.context["rows"]) == CODINGS_PER_PAGE
+    html = first.content.decode()
+    assert f"{CODINGS_PER_PAGE + 30} coded passages" in html and "page 1 of 2" in html
+    assert "step=2b&amp;page=2" in html  # the filter travels with the page
+    second = client.get(url, {"step": "2b", "page": 2})
+    assert len(second.context["rows"]) == 30
+    assert client.get(url, {"page": "999"}).context["page"].number == 2
