@@ -10,6 +10,7 @@ from .models import (
     ActionItem,
     Attendance,
     Code,
+    Coding,
     FieldNote,
     Session,
     SessionDecision,
@@ -317,6 +318,33 @@ def seed(world) -> None:
         if note is None or code is None or note.codings.filter(quote=quote).exists():
             continue
         services.coding_create(note=note, code=code, quote=quote, user=researcher)
+    _link_evidence(world)
+
+
+# Coded passages that Rivierenland-Oost's project leader linked to the barriers and
+# facilitators of its target group (step 2a).
+EVIDENCE = [
+    ("the pilot funding stops next year", "barrier"),
+    ("Legislation makes it hard to combine a benefit with trial placements", "barrier"),
+    ("trust built in the pilots", "facilitator"),
+]
+
+
+def _link_evidence(world) -> None:
+    from steps.models import TargetGroup, TargetGroupPassage
+
+    region = world.regions[1]
+    target_group = TargetGroup.objects.filter(region=region).first()
+    if target_group is None:
+        return
+    for quote, kind in EVIDENCE:
+        coding = Coding.objects.filter(note__session__region=region, quote=quote).first()
+        if coding is not None:
+            TargetGroupPassage.objects.get_or_create(
+                target_group=target_group,
+                coding=coding,
+                defaults={"kind": kind, "linked_by": region.owner},
+            )
 
 
 def _first_of_sector(world, number, sector):

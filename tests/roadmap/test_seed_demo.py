@@ -40,6 +40,9 @@ def test_the_demo_regions_tell_their_stories():
     # Region 1 waits at the decision after 2a, so a newcomer can move it along.
     assert one.region_steps.get(step__code="2a").status == StepStatus.COMPLETED
     assert not Decision.objects.filter(region=one).exists()
+    # ... with coded passages of its sessions as evidence for its barriers and facilitators.
+    kinds = sorted(one.target_group.passages.values_list("kind", flat=True))
+    assert kinds == ["barrier", "barrier", "facilitator"]
     assert two.region_steps.get(step__code="3").status == StepStatus.IN_PROGRESS
     assert list(
         Decision.objects.filter(region=three, decision_point__code="after-2a").values_list(
