@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0005_history'),
+        ("regions", "0005_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='calendarfeed',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('nl', 'Dutch')], default='en', max_length=8, verbose_name='language'),
+            model_name="calendarfeed",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("nl", "Dutch")],
+                default="en",
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
     ]
