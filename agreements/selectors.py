@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from .models import Agreement, AgreementStatus
+from .models import Agreement, AgreementReview, AgreementStatus
 
 
 def agreements_by_status(region_ids) -> dict[int, list[tuple[str, str, int]]]:
@@ -26,6 +26,19 @@ def agreements_by_status(region_ids) -> dict[int, list[tuple[str, str, int]]]:
         ]
         for region_id, by_status in counts.items()
     }
+
+
+def agreements_to_review(region_ids) -> dict[int, int]:
+    """Per region: how many agreements a context event flagged and nobody reviewed yet
+    (DOMAIN.md: rules and politics change mid-way). One query for any number of regions."""
+    return dict(
+        AgreementReview.objects.filter(
+            agreement__region_id__in=list(region_ids), resolved_at__isnull=True
+        )
+        .values_list("agreement__region_id")
+        .annotate(n=Count("agreement", distinct=True))
+        .order_by()
+    )
 
 
 # Agreements that were reached, whatever happened to them since.

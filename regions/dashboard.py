@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
-from agreements.selectors import agreements_by_status
+from agreements.selectors import agreements_by_status, agreements_to_review
 from sessions.models import Session, SessionKind, SessionStatus
 from sessions.selectors import group_stability_for_regions
 from steps.models import (
@@ -64,6 +64,7 @@ GLANCE_SOURCES = [
     ("sessions", sessions_held_by_kind),
     ("stability", group_stability_for_regions),
     ("agreements", agreements_by_status),
+    ("reviews", agreements_to_review),
     ("monitoring", monitoring_headlines),
 ]
 

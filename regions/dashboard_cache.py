@@ -40,6 +40,7 @@ WATCHED = [
     "roadmap_sessions.Attendance",
     "agreements.Agreement",
     "agreements.Approval",
+    "agreements.AgreementReview",
 ]
 TIMEOUT = 60 * 60
 

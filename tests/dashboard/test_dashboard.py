@@ -181,7 +181,7 @@ def test_dashboard_query_count_does_not_grow_with_regions(
 ):
     many_regions(count)
     client.force_login(npl)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("dashboard:index"))
     assert len(names(response)) == count
     # Rendered once, the matrix comes from the cache: login, data version, and no more.
@@ -275,3 +275,23 @@ def test_owner_and_since_when_and_sorting_by_it(client, npl, region, other_regio
     assert "since Mar 2025" in page and "since Sep 2026" in page
     # Longest with the same project leader first.
     assert names(client.get(url, {"sort": "since"})) == ["Rivierenland", "Noorderveen"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreements_flagged_by_a_context_event_show_until_reviewed(client, npl, region, rpl):
+    from agreements import services
+    from regions.models import ContextEvent
+
+    agreement = services.create_agreement(
+        region=region, title="Pilot funding", kind="pilot_funding", by=rpl
+    )
+    event = ContextEvent.objects.create(
+        region=region, date=days_ago(1), kind="funding", description="The subsidy ends."
+    )
+    client.force_login(npl)
+    url = reverse("dashboard:index")
+    assert "to review" not in client.get(url).content.decode()
+    [review] = services.flag_for_review(event, [agreement], by=rpl)
+    assert "⚠ 1 to review" in client.get(url).content.decode()
+    services.resolve_review(review, by=rpl, resolution="Terms still hold.")
+    assert "to review" not in client.get(url).content.decode()
