@@ -47,7 +47,7 @@ from steps.models import (
     TargetGroup,
     WorkPlanVersion,
 )
-from steps.selectors import monitoring_headlines
+from steps.selectors import accepted_decision, monitoring_headlines
 
 from .models import (
     Agreement,
@@ -263,15 +263,7 @@ def _deliverables(region: Region, code: str) -> dict:
 
 def _accepted_scenario(region: Region) -> dict | None:
     """The figures of the scenario the latest 2b decision accepted, as it was frozen then."""
-    decision = (
-        Decision.objects.filter(
-            region=region,
-            decision_point__code="after-2b",
-            accepted_scenario_snapshot__isnull=False,
-        )
-        .order_by("-decided_on", "-recorded_at", "-id")
-        .first()
-    )
+    decision = accepted_decision(region)
     if decision is None:
         return None
     snapshot = decision.accepted_scenario_snapshot or {}

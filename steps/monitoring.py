@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from . import business_case as bc
 from .models import Decision, Indicator, Measurement, PeriodKind
 from .scenarios import evaluate_snapshot
-from .selectors import PAID_WORK_KEY
+from .selectors import PAID_WORK_KEY, accepted_decision
 
 ENROLLED = "clients_enrolled"
 OTHER_PARTICIPATION = "clients_in_other_participation"
@@ -48,15 +48,7 @@ def period_count(indicator: Indicator) -> int:
 
 
 def accepted_evaluation(region) -> tuple[Decision | None, bc.Evaluation | None]:
-    decision = (
-        Decision.objects.filter(
-            region=region,
-            decision_point__code="after-2b",
-            accepted_scenario_snapshot__isnull=False,
-        )
-        .order_by("-decided_on", "-recorded_at", "-id")
-        .first()
-    )
+    decision = accepted_decision(region)
     if decision is None:
         return None, None
     return decision, evaluate_snapshot(decision.accepted_scenario_snapshot)

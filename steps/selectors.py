@@ -19,6 +19,19 @@ from .models import (
 )
 
 
+def accepted_decision(region) -> Decision | None:
+    """The latest 2b decision that accepted a scenario (its figures frozen with it)."""
+    return (
+        Decision.objects.filter(
+            region=region,
+            decision_point__code="after-2b",
+            accepted_scenario_snapshot__isnull=False,
+        )
+        .order_by("-decided_on", "-recorded_at", "-id")
+        .first()
+    )
+
+
 @dataclass
 class DecisionPointRow:
     point: DecisionPoint

@@ -27,11 +27,11 @@ from .. import charts, scenarios
 from ..deliverable_forms import BenefitForm, CostForm, ScenarioForm, SplitForm
 from ..models import (
     BusinessCase,
-    Decision,
     Scenario,
     ScenarioBenefit,
     ScenarioCost,
 )
+from ..selectors import accepted_decision
 from .common import is_stakeholder, region_organisations, respond
 
 TEMPLATE = "steps/business_case.html"
@@ -98,19 +98,6 @@ def _scenarios(region):
             Prefetch("costs", ScenarioCost.objects.select_related("organisation")),
             Prefetch("benefits", ScenarioBenefit.objects.select_related("organisation")),
         )
-    )
-
-
-def accepted_decision(region) -> Decision | None:
-    """The latest 2b decision that accepted a scenario."""
-    return (
-        Decision.objects.filter(
-            region=region,
-            decision_point__code="after-2b",
-            accepted_scenario_snapshot__isnull=False,
-        )
-        .order_by("-decided_on", "-recorded_at", "-id")
-        .first()
     )
 
 

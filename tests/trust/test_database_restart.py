@@ -87,6 +87,22 @@ class Browserless:
         return status, text
 
 
+def log_in_as_rpl1(client) -> str:
+    """Wait for the freshly started server, log in as the demo's rpl1 and answer the path
+    of rpl1's region."""
+    status = None
+    for _ in range(100):
+        try:
+            status, _ = client.request("/accounts/login/")
+            break
+        except OSError:
+            time.sleep(0.2)
+    assert status == 200
+    status, _ = client.request("/accounts/login/", {"username": "rpl1", "password": "demo"})
+    assert status == 302
+    return "/regions/" + re.search(r"/regions/(\d+)/", client.request("/regions/")[1])[1] + "/"
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -150,19 +166,7 @@ def test_requests_during_a_database_restart_fail_cleanly_and_the_server_recovers
     )
     try:
         client = Browserless(f"http://127.0.0.1:{port}")
-        for _ in range(50):
-            try:
-                status, page = client.request("/accounts/login/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert status == 200
-        status, _ = client.request("/accounts/login/", {"username": "rpl1", "password": "demo"})
-        assert status == 302
-        status, page = client.request("/")
-        region_path = (
-            "/regions/" + re.search(r"/regions/(\d+)/", client.request("/regions/")[1])[1] + "/"
-        )
+        region_path = log_in_as_rpl1(client)
         assert client.request(region_path)[0] == 200
 
         throwaway_postgres["stop"]()

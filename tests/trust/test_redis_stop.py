@@ -8,7 +8,6 @@ and skips where redis-server is not installed.
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from .test_database_restart import Browserless, NoRedirect, free_port, production_install
+from .test_database_restart import (
+    Browserless,
+    NoRedirect,
+    free_port,
+    log_in_as_rpl1,
+    production_install,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server")
@@ -123,18 +128,7 @@ def test_pages_work_without_redis_and_documents_complete_when_it_returns(throwaw
     worker = None
     try:
         client = Client(f"http://127.0.0.1:{port}")
-        for _ in range(100):
-            try:
-                status, _ = client.request("/accounts/login/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert status == 200
-        status, _ = client.request("/accounts/login/", {"username": "rpl1", "password": "demo"})
-        assert status == 302
-        region_path = (
-            "/regions/" + re.search(r"/regions/(\d+)/", client.request("/regions/")[1])[1] + "/"
-        )
+        region_path = log_in_as_rpl1(client)
 
         throwaway_redis.stop()
         for path in ("/regions/", region_path, region_path + "agreements/", "/sessions/"):
