@@ -4,15 +4,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev migrate demo worker bench bench-pdf bench-load clean
+.PHONY: run test lint format install install-dev lock upgrade migrate demo worker bench bench-pdf bench-load clean
 
 run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST)
 
+# One pytest-xdist worker per core, each with its own databases (tests/workers.py);
+# PYTEST_WORKERS=0 runs in one process, e.g. to step through a test with a debugger.
+PYTEST_WORKERS ?= auto
+
 test: install-dev ## The whole test suite (PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -31,7 +35,7 @@ bench-pdf: install ## Time PDF rendering: task against raw WeasyPrint, and docum
 	$(PY) manage.py bench_pdf
 
 bench-load: install-dev ## Load test: 50 locust users for 60 s against gunicorn, a worker, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), loopback only
-	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
 	$(PY) tests/load/run_load.py
 
 worker: install ## A Celery worker with beat (needs REDIS_URL)
@@ -40,17 +44,33 @@ worker: install ## A Celery worker with beat (needs REDIS_URL)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly the locked versions, each checked against its hash (requirements/).
+# The project itself is not installed: it runs from this folder (manage.py).
+$(VENV)/.installed: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml package.json $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: requirements/dev.txt package.json $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	# axe-core for the accessibility checks in the browser tests (skipped without npm)
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
 	touch $@
+
+# The lock files under requirements/ record the versions the suite passed with.
+# `make lock` after changing pyproject.toml keeps every version it can; `make upgrade`
+# moves everything to the newest versions pyproject.toml allows. Run `make test` after both.
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host
+
+lock: install-dev
+	$(LOCK) $(LOCK_ARGS) -o requirements/base.txt pyproject.toml
+	$(LOCK) $(LOCK_ARGS) --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
+	$(LOCK) $(LOCK_ARGS) --extra dev --extra bench -c requirements/dev.txt -o requirements/bench.txt pyproject.toml
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+
+upgrade:
+	$(MAKE) lock LOCK_ARGS=--upgrade
 
 clean:
 	rm -rf $(VENV) var

@@ -119,16 +119,13 @@ def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.da
 
 def sessions_per_month(regions, *, today: datetime.date, months: int = 48) -> HeatMap:
     """Sessions held per month per region over the last ``months`` months. One query."""
-    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    # No empty years before the first region joined.
-    joined = min((r.joined_on for r in regions), default=today).replace(day=1)
-    first = max(first, joined)
+    window = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     counts = defaultdict(dict)
     for region_id, month, n in (
         Session.objects.filter(
             region__in=[r.pk for r in regions],
             status=SessionStatus.HELD,
-            date__gte=first,
+            date__gte=window,
             date__lte=today,
         )
         .annotate(month=TruncMonth("date"))
@@ -139,6 +136,11 @@ def sessions_per_month(regions, *, today: datetime.date, months: int = 48) -> He
         if isinstance(month, datetime.datetime):
             month = month.date()
         counts[region_id][month] = n
+    # No empty years before the first region joined, but never a held session left out: a
+    # region that joins on the 2nd may have met in the month before.
+    joined = min((r.joined_on for r in regions), default=today).replace(day=1)
+    earliest = min((month for per in counts.values() for month in per), default=joined)
+    first = max(window, min(joined, earliest))
     starts = _month_starts(first, today)
     busiest = max((n for per in counts.values() for n in per.values()), default=0)
     cell = 11

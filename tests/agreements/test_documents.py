@@ -2,24 +2,20 @@
 reused, changed content renders anew, failures keep their error, the sweep recovers."""
 
 import datetime
-import io
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
 from agreements import documents, services
 from agreements.models import Document, DocumentStatus
+from tests.pdfs import document_pages
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf_text(document) -> tuple[str, int]:
-    document.refresh_from_db()
-    assert document.status == DocumentStatus.READY, document.error
-    with document.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+    pages = document_pages(document)
+    return "\n".join(pages), len(pages)
 
 
 def names_region(text, region) -> bool:

@@ -1,7 +1,6 @@
 """Documents on a real Celery worker with Redis (skipped without REDIS_URL): each kind
 renders, identical content is reused, and a worker killed mid-render loses nothing."""
 
-import io
 import os
 import signal
 import subprocess
@@ -11,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from pypdf import PdfReader
 
 from agreements import documents, services
 from agreements.models import Document, DocumentStatus
+from tests.pdfs import pdf_pages
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -43,8 +42,8 @@ def names_region(text, region) -> bool:
 
 def pdf_text(document):
     with document.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+        pages = pdf_pages(handle.read())
+    return "\n".join(pages), len(pages)
 
 
 def test_each_kind_renders_on_a_real_worker(

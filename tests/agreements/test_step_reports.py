@@ -3,7 +3,6 @@
 never a field note's text (in the PDF or on the stakeholder's portal)."""
 
 import datetime
-import io
 import json
 from decimal import Decimal
 
@@ -11,10 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pypdf import PdfReader
 
 from agreements import documents, services
-from agreements.models import DocumentStatus
 from sessions import services as session_services
 from sessions.models import Attendance, Code, Session, SessionDecision
 from steps.models import (
@@ -29,6 +26,7 @@ from steps.models import (
 )
 from steps.scenarios import snapshot
 from tests.factories import StakeholderFactory, add_member
+from tests.pdfs import document_pages
 from tests.stepwork.conftest import make_scenario
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +59,7 @@ def decide(session, code, text, agreed_by=()):
 
 
 def pdf_text(document) -> str:
-    document.refresh_from_db()
-    assert document.status == DocumentStatus.READY, document.error
-    with document.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return "\n".join(document_pages(document))
 
 
 def render_step_report(region_step_, capture):

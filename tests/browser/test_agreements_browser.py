@@ -4,9 +4,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from agreements.models import Agreement
+from tests.pdfs import pdf_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_stakeholder_downloads_and_approves_and_the_project_leader_sees_agreed(
     assert info.value.suggested_filename.endswith(".pdf")
     path = tmp_path / "agreement.pdf"
     info.value.save_as(path)
-    text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    text = "\n".join(pdf_pages(path.read_bytes()))
     assert "Letter of intent: structural funding of LDD and JIT" in text and "DRAFT" in text
     assert "Rivierenland-Oost (AM21)" in text
     for party in parties:

@@ -8,12 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from pypdf import PdfReader
 
 from agreements import documents
-from agreements.models import DocumentStatus
 from roadmap_site.formatting import money
 from steps.models import RegionStep, ScenarioCost
+from tests.pdfs import document_pages
 from tests.stepwork.conftest import make_scenario
 
 pytestmark = pytest.mark.django_db
@@ -99,11 +98,7 @@ def test_the_login_page_switches_language_too(client):
 
 
 def _pdf_text(document):
-    document.refresh_from_db()
-    assert document.status == DocumentStatus.READY, document.error
-    with document.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return "\n".join(document_pages(document))
 
 
 def test_a_step_report_asked_for_in_dutch_is_a_dutch_pdf(
