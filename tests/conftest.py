@@ -13,16 +13,28 @@ from steps.roadmap import ensure_definitions
 from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
 
 # Reference data that data migrations create. A transactional test (browser, Celery worker)
-# ends with a flush that empties every table, so such tests put it back before they start.
+# ends with a flush that empties every table, so such tests put it back before they start,
+# and so does every database test that runs after one in the same process: pytest-django
+# runs transactional tests last, but a pytest-xdist worker that steals work may run an
+# ordinary test after them.
 REFERENCE_DATA = [ensure_definitions, ensure_codebook, ensure_catalogue]
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+_tables_flushed = False
 
 
 @pytest.fixture(autouse=True)
 def reference_data(request):
+    global _tables_flushed
     marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        TRANSACTIONAL_FIXTURES & set(request.fixturenames)
+    )
+    uses_db = transactional or marker is not None or "db" in request.fixturenames
+    if transactional or (uses_db and _tables_flushed):
+        request.getfixturevalue("transactional_db" if transactional else "db")
         for ensure in REFERENCE_DATA:
             ensure(apps)
+    _tables_flushed = _tables_flushed or transactional
 
 
 @pytest.fixture(autouse=True)
