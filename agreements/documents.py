@@ -1,5 +1,5 @@
-"""Documents: what each PDF contains, the request that reuses an identical one, and the
-rendering that a Celery task runs.
+"""Documents: what each PDF contains, the request that reuses an identical one, and
+sending the Celery task that renders it (``agreements/rendering.py``).
 
 A request gathers the document's data into a plain ``payload`` and hashes it together with
 the layout (templates and print CSS). A ready document with the same hash is returned at
@@ -14,17 +14,14 @@ import datetime
 import hashlib
 import json
 import logging
-import os
-import time
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.base import ContentFile
-from django.db import DatabaseError, InterfaceError, transaction
+from django.db import transaction
 from django.db.models import Prefetch
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -57,6 +54,7 @@ from .models import (
     DocumentKind,
     DocumentStatus,
 )
+from .rendering import PRINT_CSS, TEMPLATES, render_document
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +64,6 @@ QUEUED_STALE_SECONDS = 120
 RENDERING_STALE_SECONDS = settings.CELERY_TASK_TIME_LIMIT + 60
 # After this many attempts that never finished, the document fails with a message.
 MAX_ATTEMPTS = 3
-
-TEMPLATES = {
-    DocumentKind.STEP_REPORT: "agreements/pdf/step_report.html",
-    DocumentKind.WORK_PLAN: "agreements/pdf/work_plan.html",
-    DocumentKind.AGREEMENT: "agreements/pdf/agreement.html",
-    DocumentKind.BOARD_REPORT: "agreements/pdf/board_report.html",
-}
-PRINT_CSS = "css/print.css"
 
 
 def _date(value) -> str | None:
@@ -522,10 +512,7 @@ FAST_FAIL = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "inter
 def enqueue(document_id) -> bool:
     """Send the render task. A broker that is down leaves the document queued for the
     sweep; the user still gets their page."""
-    from roadmap_site.celery import app
-
-    from .tasks import render_document
-
+    app = render_document.app
     try:
         if app.conf.task_always_eager:
             render_document.apply_async((str(document_id),))
@@ -547,107 +534,6 @@ def retry(document: Document) -> Document:
             transaction.on_commit(lambda: enqueue(document.pk), robust=True)
     document.refresh_from_db()
     return document
-
-
-# --- rendering --------------------------------------------------------------------------
-
-
-class TransientError(Exception):
-    """Worth trying again later (the database went away); the task retries with backoff."""
-
-
-def render_html(document: Document) -> str:
-    payload = document.payload
-    with translation.override(payload.get("language") or settings.LANGUAGE_CODE):
-        return render_to_string(
-            TEMPLATES[document.kind],
-            {
-                "doc": payload,
-                "document": document,
-                "kind_label": document.get_kind_display(),
-                "generated_at": document.requested_at,
-            },
-        )
-
-
-def page_css() -> str:
-    """Running footer words in the document's language (CSS cannot translate itself)."""
-    page, of = _("page"), _("of")
-    return (
-        f'@page {{ @bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }} }}'
-    )
-
-
-def pdf_from_html(html: str) -> tuple[bytes, int]:
-    """HTML and the print CSS to PDF bytes with WeasyPrint; returns (pdf, page count)."""
-    from weasyprint import CSS, HTML
-
-    static_root = Path(finders.find(PRINT_CSS)).parent.parent
-    rendered = HTML(string=html, base_url=str(static_root)).render(
-        stylesheets=[CSS(filename=finders.find(PRINT_CSS)), CSS(string=page_css())]
-    )
-    return rendered.write_pdf(), len(rendered.pages)
-
-
-def _claim(document_id) -> Document | None:
-    """Mark a queued document as rendering; None when another attempt has it or it is done,
-    so that a task delivered twice renders once."""
-    with transaction.atomic():
-        document = Document.objects.select_for_update().filter(pk=document_id).first()
-        if document is None or document.status != DocumentStatus.QUEUED:
-            return None
-        document.status = DocumentStatus.RENDERING
-        document.started_at = timezone.now()
-        document.attempts += 1
-        document.save(update_fields=["status", "started_at", "attempts"])
-        return document
-
-
-def render(document_id) -> str:
-    """Render one document (the body of the Celery task). Idempotent."""
-    document = _claim(document_id)
-    if document is None:
-        return "skipped"
-    # Fault injection for the worker-killed test only: holds the claimed document so that
-    # the test can SIGKILL the worker mid-render. Unset in every real deployment.
-    hold = float(os.environ.get("ROADMAP_TEST_RENDER_HOLD_SECONDS") or 0)
-    if hold:
-        time.sleep(hold)
-    started = time.perf_counter()
-    try:
-        with translation.override(document.payload.get("language") or settings.LANGUAGE_CODE):
-            html = render_html(document)
-            pdf, pages = pdf_from_html(html)
-    except (DatabaseError, InterfaceError):
-        # Transient: give the document back to the queue; the task retries with backoff.
-        Document.objects.filter(pk=document.pk).update(status=DocumentStatus.QUEUED)
-        raise
-    except Exception as error:
-        document.status = DocumentStatus.FAILED
-        document.error = f"{type(error).__name__}: {error}"[:2000]
-        document.finished_at = timezone.now()
-        document.save(update_fields=["status", "error", "finished_at"])
-        logger.exception("Document %s failed", document.pk)
-        return "failed"
-    document.file.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
-    document.status = DocumentStatus.READY
-    document.pages = pages
-    document.size_bytes = len(pdf)
-    document.finished_at = timezone.now()
-    document.render_seconds = round(time.perf_counter() - started, 3)
-    document.error = ""
-    document.save(
-        update_fields=[
-            "file",
-            "status",
-            "pages",
-            "size_bytes",
-            "finished_at",
-            "render_seconds",
-            "error",
-        ]
-    )
-    return "ready"
 
 
 def sweep(

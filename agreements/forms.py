@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import ContextEvent, Organisation, Stakeholder
-from steps.forms import DateInput
+from roadmap_site.widgets import DateInput
 from steps.models import Intervention, Scenario, WorkPlanVersion
 
 from .models import Agreement, AgreementKind

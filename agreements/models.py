@@ -1,8 +1,8 @@
 """Agreements (step 4) with numbered, frozen versions and approvals per party, and the
 documents (PDFs) rendered from a region's roadmap by background workers.
 
-The lifecycle rules live in ``agreements/services.py``; document requests and rendering in
-``agreements/documents.py`` and ``agreements/tasks.py``.
+The lifecycle rules live in ``agreements/services.py``; document requests in
+``agreements/documents.py``, rendering in ``agreements/rendering.py``.
 """
 
 import uuid

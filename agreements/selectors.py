@@ -61,29 +61,10 @@ def agreements_made(region_ids) -> dict[int, list[Agreement]]:
     return dict(made)
 
 
-def agreed_feed_items(limit):
-    """Agreements the parties reached, for the learning network: the day the last party
-    approved the agreed version."""
-    from django.db.models import Max
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from regions.network import FeedItem
-
-    agreements = (
-        Agreement.objects.filter(agreed_version__isnull=False)
-        .annotate(agreed_at=Max("agreed_version__approvals__approved_at"))
-        .select_related("region")
-        .order_by("-agreed_at", "-pk")[:limit]
-    )
+def approval_rows(version) -> list[dict]:
+    """One row per party of this version with its approval, if any."""
+    approvals = {approval.organisation_id: approval for approval in version.approvals.all()}
     return [
-        FeedItem(
-            date=timezone.localdate(agreement.agreed_at) if agreement.agreed_at else None,
-            kind="agreement",
-            region=agreement.region,
-            title=_("Agreement reached: %(title)s") % {"title": agreement.title},
-            text=agreement.get_kind_display(),
-        )
-        for agreement in agreements
-        if agreement.agreed_at
+        {"party": party, "approval": approvals.get(party["organisation_id"])}
+        for party in version.content.get("parties", [])
     ]

@@ -1,31 +1,11 @@
-"""Celery tasks for documents. The task is a thin shell around ``documents.render``; the
-reliability settings (late acknowledgement, requeue when the worker dies, prefetch 1, time
-limits, a cap on tasks per child) are in ``roadmap_site/settings.py`` and repeated here
-where a task can say so itself."""
+"""Celery beat's jobs for documents: re-queue lost renderings, and the monthly steering
+board report. The rendering task itself, ``render_document``, sits beside what it runs in
+``agreements/rendering.py``, below ``documents.py`` which sends it: so this module may call
+``documents`` without the two importing each other."""
 
 from celery import shared_task
-from django.conf import settings
-from django.db import DatabaseError, InterfaceError
 
 from . import documents
-
-
-@shared_task(
-    # The database records the outcome; storing results in Redis would also make sending
-    # the task wait on the result store when Redis is down.
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=5,
-    time_limit=settings.CELERY_TASK_TIME_LIMIT,
-    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
-)
-def render_document(document_id: str) -> str:
-    return documents.render(document_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)

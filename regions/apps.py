@@ -8,8 +8,3 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         from roadmap_site import lookups  # noqa: F401 - registers the lookup
-
-        # The national screens cache what they render; changes anywhere invalidate it.
-        from .dashboard_cache import connect
-
-        connect()

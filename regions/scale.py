@@ -7,9 +7,10 @@ adds its rows (field notes, codings, agreements) in its own ``<app>/scale.py`` f
 ``world.regions``, ``world.sessions``, ``world.stakeholders`` and ``world.region_steps``.
 Everything random comes from ``rng`` so that the same ``--seed`` gives the same data.
 
-This module seeds what is on main: regions, organisations, stakeholders, owners, context
-events, the step histories with decisions, target groups, interventions, business cases,
-monitoring measurements, and sessions with their attendance.
+This module seeds the register: regions, organisations, stakeholders, owners and context
+events. ``steps/scale.py`` adds the step histories with decisions, target groups,
+interventions, business cases and monitoring measurements; ``sessions/scale.py`` the
+sessions with their attendance, and field notes with codings.
 """
 
 import datetime
@@ -175,13 +176,6 @@ def seed(world: ScaleWorld, rng: random.Random) -> None:
     _regions(world, rng)
     _people(world, rng)
     _context_events(world, rng)
-    # The roadmap and the sessions are seeded here too (they are on main); their modules
-    # sit beside this one so that the apps' own scale.py stay free for their owners.
-    from .scale_roadmap import seed_roadmap
-    from .scale_sessions import seed_sessions
-
-    seed_roadmap(world, rng)
-    seed_sessions(world, rng)
 
 
 def _regions(world, rng):

@@ -7,11 +7,13 @@ coordinates printed into URLs and SVG attributes. Spreadsheets never pass throug
 they keep real numbers.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 
-from steps.business_case import cents
+# Half up to the cent, as steps.business_case.cents rounds for display (the core sits below
+# the steps and does not import them).
+CENT = Decimal("0.01")
 
 NBSP = "\u00a0"
 
@@ -21,7 +23,7 @@ def amount(value) -> str:
     if value is None or value == "":
         return "–"
     try:
-        number = cents(Decimal(str(value)))
+        number = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
     sign = f"−{NBSP}" if number < 0 else ""

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "agreements",
     "simple_history",
     "roadmap_site.audit",
+    "roadmap_site.national",
 ]
 
 MIDDLEWARE = [

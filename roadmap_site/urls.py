@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from regions import views as region_views
+from roadmap_site.national.views import regions as region_views
 
 from .views import healthz
 
@@ -24,12 +24,12 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("regions/", include("regions.urls")),
+    path("regions/", include("roadmap_site.national.urls_regions")),
     path("", include("steps.urls")),
     path("", include("sessions.urls")),
     path("", include("agreements.urls")),
     path("", include("sessions.calendar_urls")),
-    path("", include("regions.urls_national")),
+    path("", include("roadmap_site.national.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("roadmap_site.audit.urls")),
     path("admin/", admin.site.urls),

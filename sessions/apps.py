@@ -8,3 +8,6 @@ class RoadmapSessionsConfig(AppConfig):
     name = "sessions"
     label = "roadmap_sessions"
     verbose_name = _("Sessions")
+
+    def ready(self):
+        from . import passages  # noqa: F401  (gives the target group page its coded passages)

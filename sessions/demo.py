@@ -3,7 +3,7 @@ some coded passages. Idempotent: a session that exists (by region and title) is 
 
 import datetime
 
-from steps.models import Step
+from steps.models import Step, TargetGroup, TargetGroupPassage
 
 from . import services
 from .models import (
@@ -331,8 +331,6 @@ EVIDENCE = [
 
 
 def _link_evidence(world) -> None:
-    from steps.models import TargetGroup, TargetGroupPassage
-
     region = world.regions[1]
     target_group = TargetGroup.objects.filter(region=region).first()
     if target_group is None:

@@ -31,6 +31,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from steps.models import Step
+
 from .models import Code, CodePolarity, Coding, FieldNote
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -110,8 +112,6 @@ def _steps_label(steps) -> str:
 
 def build_project(notes, *, codes=None, steps=None, now=None, name=None):
     """(zip bytes, ExportSummary) for these notes (``notes_for_export``) and the codebook."""
-    from steps.models import Step
-
     now = now or timezone.now()
     codes = list(codes if codes is not None else Code.objects.order_by("order", "name", "id"))
     steps = list(steps if steps is not None else Step.objects.order_by("order"))

@@ -1,7 +1,8 @@
 """Scale data for field notes: a note for every held group session, coded by the researcher.
 
-``manage.py seed_scale`` calls ``seed(world, rng)`` after ``regions/scale.py`` (INSTALLED_APPS
-order), so ``world.sessions`` is there. A note is a few paragraphs of sentences drawn from
+``manage.py seed_scale`` calls ``seed(world, rng)`` after ``regions/scale.py`` and
+``steps/scale.py`` (INSTALLED_APPS order); it adds the sessions with their attendance first
+(``sessions/scale_sessions.py``). A note is a few paragraphs of sentences drawn from
 the banks below and filled in with the region's people and organisations; two or three of
 its sentences (or a clause of one) are coded with the codebook subtheme the sentence was
 written for. ``start``/``end`` are code point offsets (Python's str indexes), so
@@ -14,9 +15,9 @@ import datetime
 from django.utils import timezone
 
 from regions.scale import SCALE_PREFIX
-from regions.scale_sessions import _step_on
 
 from .models import Code, Coding, FieldNote, FieldNoteVersion, SessionKind, SessionStatus
+from .scale_sessions import _step_on, seed_sessions
 
 # Sentences per codebook subtheme (sessions/codebook.py). Placeholders: {person}, {other} and
 # {absent} are people of the region, {ggz} … {clients} its organisations, {place} its name.
@@ -141,6 +142,7 @@ BATCH = 2000
 
 
 def seed(world, rng) -> None:
+    seed_sessions(world, rng)
     codes = list(
         Code.objects.filter(parent__isnull=False, retired=False).order_by(
             "parent__order", "order", "pk"

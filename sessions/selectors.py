@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 
 from regions.models import RegionStakeholder, Stakeholder
-from steps.models import StepRequirement
+from steps.models import Step, StepRequirement
 
 from .models import (
     ActionItem,
@@ -109,8 +109,6 @@ def session_for_page(queryset, pk):
 
 
 def _steps_with_requirements():
-    from steps.models import Step
-
     return Step.objects.prefetch_related("requirements").order_by("order")
 
 

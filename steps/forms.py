@@ -3,18 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Stakeholder
+from roadmap_site.widgets import DateInput
 
 from .models import DecisionOutcome, Scenario
 
 # The decision point whose decision accepts a business-case scenario.
 ACCEPTS_SCENARIO = "after-2b"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class StepStartForm(forms.Form):

@@ -7,6 +7,8 @@ from regions.access import can_edit_region
 from roadmap_site import formatting
 from steps.models import RegionStep, StepStatus, WorkPlanVersion
 
+from ..access import visible_agreements
+
 register = template.Library()
 register.filter("money", formatting.money)
 register.filter("amount", formatting.amount)
@@ -35,8 +37,6 @@ def agreements_panel(context, region):
     """The region page's panel: agreements with their status, and the PDFs to make. A fixed
     number of queries whatever the number of agreements or versions."""
     request = context["request"]
-    from ..views import visible_agreements
-
     agreements = (
         visible_agreements(request.user)
         .filter(region=region)

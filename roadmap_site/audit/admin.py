@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import bin
 from .models import BinEntry
 
 
@@ -24,8 +25,6 @@ class DeletesToBin:
         return obj
 
     def delete_model(self, request, obj):
-        from . import bin
-
         bin.move_to_bin(obj, kind=self.bin_kind, region=self.bin_region(obj), by=request.user)
 
     def delete_queryset(self, request, queryset):

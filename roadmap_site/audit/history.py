@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import AgreementVersion
+from regions.models import RegionStakeholder
+
 # Fields whose change is noise in a history table (stamps and lock counters).
 NOISE = {"updated_at", "created_at", "version"}
 MAX_ENTRIES = 500
@@ -43,8 +46,6 @@ class Kind:
 
 
 def _region_children(region, ids):
-    from regions.models import RegionStakeholder
-
     stakeholder_ids = RegionStakeholder.objects.filter(region=region).values("stakeholder_id")
     return [
         ("regions.Stakeholder", {"id__in": stakeholder_ids}),
@@ -75,8 +76,6 @@ def _business_case_children(region, ids):
 
 
 def _agreement_children(region, ids):
-    from agreements.models import AgreementVersion
-
     versions = AgreementVersion.objects.filter(agreement_id__in=ids).values("id")
     return [
         ("agreements.AgreementParty", {"agreement_id__in": ids}),

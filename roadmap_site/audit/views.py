@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements.access import get_agreement_for_user
 from agreements.models import AgreementStatus
-from agreements.views import get_agreement_for_user
 from regions.access import can_edit_region, get_region_for_user, role_of
 from regions.models import Role
 from sessions.access import get_note_for_user, get_session_for_user, hide_field_notes

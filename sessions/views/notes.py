@@ -20,10 +20,13 @@ from ..access import (
     get_session_for_user,
     hide_field_notes,
     require_field_notes,
+    sessions_for_user,
 )
 from ..forms import NoteForm
 from ..markup import render_markdown
 from ..models import FieldNoteDraft
+from ..selectors import session_for_page
+from .session import session_page_context
 
 
 @login_required
@@ -33,10 +36,6 @@ def note_create(request, pk):
     require_field_notes(request.user)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        from ..access import sessions_for_user
-        from ..selectors import session_for_page
-        from .session import session_page_context
-
         session = session_for_page(sessions_for_user(request.user), session.pk)
         context = session_page_context(request, session, note_form=form)
         return TemplateResponse(request, "sessions/session_detail.html", context, status=422)

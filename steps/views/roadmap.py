@@ -61,16 +61,28 @@ def roadmap_context(request, region, bound: dict | None = None) -> dict:
     return {"region": region, "roadmap": roadmap, "can_edit": can_edit}
 
 
+# The whole region page is composed above the steps (roadmap_site/national/views/regions.py)
+# and registers its context here with @region_page when the apps are ready, so that a form
+# posted without JavaScript is answered with the whole page, and the steps need not import
+# the layer above them. Without it the page shows the step track alone.
+_region_page_context = roadmap_context
+
+
+def region_page(context_function):
+    """Register ``context_function(request, region, bound)``: the whole region page."""
+    global _region_page_context
+    _region_page_context = context_function
+    return context_function
+
+
 def render_roadmap(request, region, *, bound=None, status=200, extra=None):
     """The track partial for htmx, the whole region page otherwise."""
     if request.htmx:
         template = "regions/region_detail.html#roadmap"
         context = roadmap_context(request, region, bound)
     else:
-        from regions.views import region_page_context
-
         template = "regions/region_detail.html"
-        context = region_page_context(request, region, bound)
+        context = _region_page_context(request, region, bound)
     context.update(extra or {})
     return TemplateResponse(request, template, context, status=status)
 

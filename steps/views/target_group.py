@@ -13,7 +13,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from regions.access import can_edit_region, can_read_field_notes, get_region_for_user
 from regions.models import Organisation
-from sessions.models import Coding
 
 from ..deliverable_forms import (
     ChooseInterventionForm,
@@ -39,14 +38,21 @@ def _available(region):
     return list(Intervention.objects.filter(Q(region__isnull=True) | Q(region=region)))
 
 
+# Coded passages belong to the sessions, one layer up: sessions/passages.py registers where a
+# region's linkable passages come from when the apps are ready, as agreements registers the
+# check of step 4, so that the steps do not import the sessions.
+_passage_sources = []
+
+
+def passage_source(func):
+    """Register ``func(region, linked_ids)``: the region's coded passages that can still be
+    linked (not lost, not linked yet)."""
+    _passage_sources.append(func)
+    return func
+
+
 def _linkable_codings(region, linked_ids):
-    """The region's coded passages that can still be linked (not lost, not linked yet)."""
-    return (
-        Coding.objects.filter(note__session__region=region, lost=False)
-        .exclude(pk__in=linked_ids)
-        .select_related("code", "note__session")
-        .order_by("code__name", "-note__session__date", "start")
-    )
+    return [coding for source in _passage_sources for coding in source(region, linked_ids)]
 
 
 def target_group_context(request, region, bound=None, flash="") -> dict:

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from agreements import documents, services
+from agreements import documents, rendering, services
 from agreements.models import Document, DocumentStatus
 from tests.pdfs import document_pages
 
@@ -127,7 +127,7 @@ def test_a_failure_keeps_its_error_and_can_be_retried(
     def broken(html):
         raise ValueError("fonts missing")
 
-    monkeypatch.setattr(documents, "pdf_from_html", broken)
+    monkeypatch.setattr(rendering, "pdf_from_html", broken)
     document, _ = ask(
         documents.request_agreement,
         services.latest_version(in_consultation),
@@ -148,7 +148,7 @@ def test_with_the_broker_down_the_document_waits_queued_and_the_sweep_sends_it(
 ):
     from kombu.exceptions import OperationalError
 
-    from agreements.tasks import render_document
+    from agreements.rendering import render_document
 
     def unreachable(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -196,7 +196,7 @@ def test_a_task_delivered_twice_renders_once(
     )
     document.refresh_from_db()
     finished = document.finished_at
-    assert documents.render(document.pk) == "skipped"
+    assert rendering.render(document.pk) == "skipped"
     document.refresh_from_db()
     assert document.finished_at == finished and document.attempts == 1
 
@@ -204,7 +204,8 @@ def test_a_task_delivered_twice_renders_once(
 def test_the_sweep_is_scheduled_and_the_task_is_built_for_unreliable_workers():
     from django.conf import settings
 
-    from agreements.tasks import render_document
+    import agreements.tasks  # noqa: F401 - registers the beat jobs, as a worker's autodiscovery does
+    from agreements.rendering import render_document
     from roadmap_site.celery import app
 
     schedule = settings.CELERY_BEAT_SCHEDULE["sweep-documents"]

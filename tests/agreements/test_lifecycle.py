@@ -283,7 +283,7 @@ def test_an_agreement_reached_appears_in_the_learning_network_and_on_the_dashboa
 ):
     from django.urls import reverse
 
-    from regions.network import network_feed
+    from roadmap_site.national.network import network_feed
 
     assert not [item for item in network_feed() if item.kind == "agreement"]
     version = services.latest_version(in_consultation)

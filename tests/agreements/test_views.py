@@ -249,7 +249,7 @@ def test_requesting_a_pdf_answers_its_status_and_polls_until_done(
 ):
     from kombu.exceptions import OperationalError
 
-    from agreements.tasks import render_document
+    from agreements.rendering import render_document
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Connection refused")
@@ -401,7 +401,7 @@ def test_the_status_badge_polls_while_in_consultation_and_refreshes_once_agreed(
 def test_asking_for_pdfs_and_their_status_pages(
     client, personas, name, in_consultation, region, held_step, work_plan_version, monkeypatch
 ):
-    from agreements.tasks import render_document
+    from agreements.rendering import render_document
 
     monkeypatch.setattr(render_document, "apply_async", lambda *a, **k: None)
     as_(client, personas, name)

@@ -155,7 +155,7 @@ def test_an_agreement_draft_comes_back_with_parties_and_clauses(client, rpl, reg
 def test_the_pdf_of_a_binned_draft_is_gone_until_the_draft_is_restored(
     client, rpl, region, settings, tmp_path
 ):
-    from agreements import documents, services
+    from agreements import documents, rendering, services
     from agreements.models import Document, DocumentStatus
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -165,7 +165,7 @@ def test_the_pdf_of_a_binned_draft_is_gone_until_the_draft_is_restored(
     document, _reused = documents.request_agreement(services.latest_version(agreement), rpl)
     document = Document.objects.get(pk=document.pk)
     if document.status != DocumentStatus.READY:  # sent to the worker after commit
-        documents.render(document.pk)
+        rendering.render(document.pk)
     client.force_login(rpl)
     url = reverse("agreements:download", args=[document.pk])
     assert client.get(url).status_code == 200

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
-from regions.dashboard import build_dashboard
 from regions.models import DashboardStamp, Region
+from roadmap_site.national.dashboard import build_dashboard
 from steps.models import RegionStep
 from tests.factories import RegionFactory
 
@@ -214,7 +214,7 @@ def test_a_change_shows_on_the_dashboard_on_the_next_request(client, npl, region
 def test_a_change_bumps_the_version_once_per_transaction_and_only_when_committed(
     region, committing, django_capture_on_commit_callbacks
 ):
-    from regions.dashboard_cache import current_version
+    from roadmap_site.national.dashboard_cache import current_version
 
     before = current_version()
     with committing() as callbacks:

@@ -4,7 +4,7 @@ project group or a large one."""
 import pytest
 from django.urls import reverse
 
-from regions.network import intervention_adopt
+from roadmap_site.national.network import intervention_adopt
 from steps.models import Intervention, RegionIntervention
 from tests.query_budgets import REGION_PAGE
 

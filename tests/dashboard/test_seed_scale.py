@@ -7,8 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from regions.management.commands.seed_scale import seed_scale
 from regions.models import Region, RegionStakeholder
+from roadmap_site.national.management.commands.seed_scale import seed_scale
 from sessions.models import Attendance, Coding, FieldNote, FieldNoteVersion, Session
 from steps.models import Measurement, RegionStep
 from tests.query_budgets import REGION_PAGE

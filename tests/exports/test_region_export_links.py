@@ -5,7 +5,7 @@ project leader must be able to reach the attendance or the monthly series withou
 import pytest
 from django.urls import reverse
 
-from regions.exports import EXPORTS, SHEET_TITLES
+from roadmap_site.national.exports import EXPORTS, SHEET_TITLES
 
 pytestmark = pytest.mark.django_db
 

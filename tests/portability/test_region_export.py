@@ -11,7 +11,7 @@ from django.db import models
 
 from agreements.models import AgreementVersion, Approval, Document
 from regions.models import Organisation, Region
-from regions.portability import project_models, region_models
+from roadmap_site.national.portability import project_models, region_models
 from sessions.models import Attachment, Code, Coding, FieldNote, Session
 from steps.models import Scenario
 
@@ -93,7 +93,7 @@ def _what_the_region_has(region):
 
 
 def _collected(region):
-    from regions.portability import collect
+    from roadmap_site.national.portability import collect
 
     return collect(region)
 
@@ -126,7 +126,7 @@ def test_round_trip_restores_every_row(rich_region, tmp_path):
     rich_region.delete()
     assert canonical_dump() != before
 
-    from regions.portability import import_region, read_import
+    from roadmap_site.national.portability import import_region, read_import
 
     mapping = import_region(read_import(out))
 

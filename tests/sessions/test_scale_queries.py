@@ -5,7 +5,7 @@ a larger size."""
 import pytest
 from django.urls import reverse
 
-from regions.management.commands.seed_scale import seed_scale
+from roadmap_site.national.management.commands.seed_scale import seed_scale
 from sessions.models import Coding
 
 pytestmark = pytest.mark.django_db

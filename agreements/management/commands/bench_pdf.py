@@ -14,9 +14,9 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements import documents
+from agreements import documents, rendering
 from agreements.models import Agreement, Document, DocumentKind
-from agreements.tasks import render_document
+from agreements.rendering import render_document
 from steps.models import RegionStep, StepStatus, WorkPlan, WorkPlanVersion
 
 
@@ -98,7 +98,7 @@ class Command(BaseCommand):
                     made.append(document)
                     return document
 
-                html = documents.render_html(new_document())
+                html = rendering.render_html(new_document())
                 task_times, raw_times = [], []
                 for run in range(runs + 1):
                     document = new_document()
@@ -106,7 +106,7 @@ class Command(BaseCommand):
                     render_document.apply(args=(str(document.pk),))
                     task = time.perf_counter() - started
                     started = time.perf_counter()
-                    _pdf, pages = documents.pdf_from_html(html)
+                    _pdf, pages = rendering.pdf_from_html(html)
                     raw = time.perf_counter() - started
                     if run:  # the first run warms fonts and templates
                         task_times.append(task)
@@ -114,7 +114,7 @@ class Command(BaseCommand):
                 document.refresh_from_db()
                 assert document.status == "ready", document.error
                 task_peak = _peak(lambda: render_document.apply(args=(str(new_document().pk),)))
-                raw_peak = _peak(lambda html=html: documents.pdf_from_html(html))
+                raw_peak = _peak(lambda html=html: rendering.pdf_from_html(html))
                 task_ms = statistics.median(task_times) * 1000
                 raw_ms = statistics.median(raw_times) * 1000
                 self.stdout.write(
@@ -124,7 +124,7 @@ class Command(BaseCommand):
 
             # An identical request answers the ready document without rendering.
             document, reused = documents.request_agreement(agreement_version)
-            documents.render(document.pk)
+            rendering.render(document.pk)
             made.append(document)
             times = []
             for _ in range(20):

@@ -1,36 +1,27 @@
-"""Agreement screens for the project leader (and read-only for those who may see the
-region), document requests and downloads, and the stakeholder portal.
+"""The agreement page for the project leader (and read-only for those who may see the
+region): terms, parties, clauses, consultation, approvals, status changes and reviews.
 
-Every view resolves the region through ``regions.access``; the rules are in
-``agreements/services.py`` and ``agreements/documents.py``. With htmx a form re-renders the
-agreement in place (422 with the user's input when refused); without JavaScript the same
-post redirects back or shows the page with the errors.
+Every view resolves the agreement through ``agreements/access.py``; the rules are in
+``agreements/services.py``. With htmx a form re-renders the agreement in place (422 with
+the user's input when refused); without JavaScript the same post redirects back or shows
+the page with the errors.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from regions.access import (
-    can_edit_region,
-    get_region_for_user,
-    role_of,
-    sees_all_regions,
-    visible_regions,
-)
-from regions.models import Role
-from steps.models import RegionStep, StepStatus, WorkPlanVersion
-from steps.selectors import region_roadmap
+from regions.access import can_edit_region
 
-from . import documents, services
-from .forms import (
+from .. import services
+from ..access import get_agreement_for_user
+from ..forms import (
     AgreementForm,
     ApprovalForm,
     ClauseForm,
@@ -39,73 +30,8 @@ from .forms import (
     ResolveForm,
     ReviewForm,
 )
-from .models import (
-    Agreement,
-    AgreementReview,
-    AgreementStatus,
-    AgreementVersion,
-    Approval,
-    Document,
-    DocumentKind,
-    DocumentStatus,
-)
-
-# --- access ------------------------------------------------------------------------------
-
-
-def visible_agreements(user):
-    """Agreements of the regions the user may see. A draft is the project leader's working
-    copy: stakeholders see an agreement once it is put to the parties."""
-    agreements = Agreement.objects.filter(region__in=visible_regions(user))
-    if role_of(user) == Role.STAKEHOLDER:
-        agreements = agreements.exclude(status=AgreementStatus.DRAFT)
-    return agreements
-
-
-def get_agreement_for_user(user, pk, *, write=False) -> Agreement:
-    """The agreement if the user may see its region (404 otherwise); 403 on a write by a
-    reader."""
-    agreement = (
-        visible_agreements(user)
-        .select_related(
-            "region__owner", "intervention", "work_plan_version", "scenario", "agreed_version"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if agreement is None:
-        raise Http404("No such agreement.")
-    if write and not can_edit_region(user, agreement.region):
-        raise PermissionDenied("You may read this agreement but not change it.")
-    return agreement
-
-
-def get_document_for_user(user, pk) -> Document:
-    document = Document.objects.select_related("region").filter(pk=pk).first()
-    if document is None:
-        raise Http404("No such document.")
-    if document.region_id is None:
-        if not sees_all_regions(user):
-            raise Http404("No such document.")
-    elif not visible_regions(user).filter(pk=document.region_id).exists():
-        raise Http404("No such document.")
-    elif document.kind == DocumentKind.AGREEMENT:
-        binned = not AgreementVersion.objects.filter(pk=document.subject_id).exists()
-        if document.subject_id is not None and binned:
-            raise Http404("No such document.")  # its draft is in the bin
-        if (
-            role_of(user) == Role.STAKEHOLDER
-            and _draft_version_ids(document.region_id).filter(pk=document.subject_id).exists()
-        ):
-            raise Http404("No such document.")  # a draft is not shown to stakeholders
-    return document
-
-
-def _draft_version_ids(region_id):
-    return AgreementVersion.objects.filter(
-        agreement__region_id=region_id, agreement__status=AgreementStatus.DRAFT
-    ).values("pk")
-
+from ..models import Agreement, AgreementReview, AgreementStatus, AgreementVersion, Approval
+from ..selectors import approval_rows
 
 # --- reading an agreement ---------------------------------------------------------------
 
@@ -122,15 +48,6 @@ def _versions(agreement):
         )
         .order_by("-number")
     )
-
-
-def approval_rows(version) -> list[dict]:
-    """One row per party of this version with its approval, if any."""
-    approvals = {approval.organisation_id: approval for approval in version.approvals.all()}
-    return [
-        {"party": party, "approval": approvals.get(party["organisation_id"])}
-        for party in version.content.get("parties", [])
-    ]
 
 
 def approval_form_for(user, agreement, version, data=None):
@@ -225,57 +142,6 @@ def agreement_status(request, pk):
         # The approvals table and forms changed too: show the whole page afresh, once.
         response["HX-Refresh"] = "true"
     return response
-
-
-@login_required
-def agreement_list(request, region_id):
-    region = get_region_for_user(request.user, region_id)
-    return _list_page(request, region)
-
-
-def _list_page(request, region, form=None, status=200):
-    can_edit = can_edit_region(request.user, region)
-    agreements = (
-        visible_agreements(request.user)
-        .filter(region=region)
-        .select_related("agreed_version")
-        .prefetch_related(
-            Prefetch(
-                "reviews",
-                queryset=AgreementReview.objects.filter(resolved_at__isnull=True),
-                to_attr="open_reviews",
-            ),
-            Prefetch(
-                "versions", queryset=AgreementVersion.objects.order_by("-number"), to_attr="vs"
-            ),
-        )
-        .order_by("-created_at")
-    )
-    context = {
-        "region": region,
-        "agreements": agreements,
-        "can_edit": can_edit,
-        "today": timezone.localdate(),
-        "form": form or (AgreementForm(region=region) if can_edit else None),
-    }
-    return TemplateResponse(request, "agreements/agreement_list.html", context, status=status)
-
-
-@login_required
-@require_POST
-def agreement_create(request, region_id):
-    region = get_region_for_user(request.user, region_id, write=True)
-    form = AgreementForm(request.POST, region=region)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            agreement = services.create_agreement(region=region, by=request.user, **data)
-        except services.AgreementRuleError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Agreement created as a draft; add parties and clauses."))
-            return redirect("agreements:detail", agreement.pk)
-    return _list_page(request, region, form=form, status=422)
 
 
 # --- changing an agreement --------------------------------------------------------------
@@ -504,158 +370,3 @@ def review_resolve(request, pk, review_id):
     return render_agreement(
         request, agreement, bound={"error": _("Write down what the review concluded.")}, status=422
     )
-
-
-# --- documents --------------------------------------------------------------------------
-
-
-def _document_answer(request, document, reused):
-    if request.htmx:
-        return TemplateResponse(
-            request, "agreements/_document_status.html", {"document": document, "reused": reused}
-        )
-    return redirect("agreements:document", document.pk)
-
-
-@login_required
-@require_POST
-def agreement_pdf(request, pk, number):
-    agreement = get_agreement_for_user(request.user, pk)
-    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
-    document, reused = documents.request_agreement(version, user=request.user)
-    return _document_answer(request, document, reused)
-
-
-@login_required
-@require_POST
-def step_report_pdf(request, region_id, code):
-    region = get_region_for_user(request.user, region_id)
-    region_step = get_object_or_404(
-        RegionStep.objects.select_related("step", "region"), region=region, step__code=code
-    )
-    document, reused = documents.request_step_report(region_step, user=request.user)
-    return _document_answer(request, document, reused)
-
-
-@login_required
-@require_POST
-def work_plan_pdf(request, region_id, version_id):
-    region = get_region_for_user(request.user, region_id)
-    version = get_object_or_404(
-        WorkPlanVersion.objects.select_related("work_plan__region", "published_by"),
-        work_plan__region=region,
-        pk=version_id,
-    )
-    document, reused = documents.request_work_plan(version, user=request.user)
-    return _document_answer(request, document, reused)
-
-
-@login_required
-def board_report(request):
-    if not sees_all_regions(request.user):
-        raise PermissionDenied(
-            "The steering board report is for the national project leader and the steering board."
-        )
-    if request.method == "POST":
-        document, reused = documents.request_board_report(user=request.user)
-        return _document_answer(request, document, reused)
-    recent = Document.objects.filter(kind=DocumentKind.BOARD_REPORT).order_by("-requested_at")[:10]
-    return TemplateResponse(request, "agreements/board_report.html", {"recent": recent})
-
-
-@login_required
-def document_detail(request, pk):
-    document = get_document_for_user(request.user, pk)
-    if request.htmx:
-        return TemplateResponse(request, "agreements/_document_status.html", {"document": document})
-    return TemplateResponse(request, "agreements/document_detail.html", {"document": document})
-
-
-@login_required
-def document_download(request, pk):
-    document = get_document_for_user(request.user, pk)
-    if document.status != DocumentStatus.READY or not document.file:
-        raise Http404("The document is not ready.")
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_POST
-def document_retry(request, pk):
-    document = get_document_for_user(request.user, pk)
-    document = documents.retry(document)
-    return _document_answer(request, document, False)
-
-
-# --- the stakeholder portal -------------------------------------------------------------
-
-
-@login_required
-def portal(request):
-    regions = list(visible_regions(request.user).order_by("name")[:50])
-    if len(regions) == 1:
-        return redirect("agreements:portal_region", regions[0].pk)
-    return TemplateResponse(request, "agreements/portal_list.html", {"regions": regions})
-
-
-@login_required
-def portal_region(request, region_id):
-    """What a stakeholder sees of their region: where it stands, the decisions, published
-    work plans, agreements with their status and the approval asked of them, and the step
-    reports. Nothing internal (no field notes, no session notes)."""
-    region = get_region_for_user(request.user, region_id)
-    roadmap = region_roadmap(region)
-    agreements = list(
-        Agreement.objects.filter(region=region)
-        .exclude(status=AgreementStatus.DRAFT)
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=AgreementVersion.objects.order_by("-number").prefetch_related(
-                    Prefetch("approvals", queryset=Approval.objects.select_related("organisation"))
-                ),
-                to_attr="vs",
-            )
-        )
-        .order_by("-created_at")
-    )
-    is_stakeholder = role_of(request.user) == Role.STAKEHOLDER
-    own = services.representing_stakeholder(request.user, region) if is_stakeholder else None
-    for agreement in agreements:
-        agreement.region = region
-        agreement.latest = agreement.vs[0]
-        agreement.rows = approval_rows(agreement.latest)
-        agreement.approval_form = None
-        if own is not None and agreement.status == AgreementStatus.CONSULTATION:
-            approved = {a.organisation_id for a in agreement.latest.approvals.all()}
-            if (
-                own.organisation_id in agreement.latest.party_ids
-                and own.organisation_id not in approved
-            ):
-                # A plain form with the own organisation: no choice list to query per agreement.
-                agreement.approval_form = True
-    work_plans = list(WorkPlanVersion.objects.filter(work_plan__region=region).order_by("-number"))
-    started = [
-        row.region_step for row in roadmap.rows if row.region_step.status != StepStatus.NOT_STARTED
-    ]
-    context = {
-        "region": region,
-        "roadmap": roadmap,
-        "agreements": agreements,
-        "work_plans": work_plans,
-        "started_steps": started,
-        "own": own,
-        "ready_documents": list(
-            Document.objects.filter(region=region, status=DocumentStatus.READY)
-            .exclude(kind=DocumentKind.AGREEMENT, subject_id__in=_draft_version_ids(region.pk))
-            .order_by("-finished_at")[:10]
-        ),
-    }
-    return TemplateResponse(request, "agreements/portal.html", context)

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import views_dashboard, views_network
+from .views import dashboard as views_dashboard
+from .views import network as views_network
 
 app_name = "dashboard"
 

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from agreements.selectors import agreements_by_status, agreements_to_review
+from regions.models import Region, RegionStakeholder
 from sessions.models import Session, SessionKind, SessionStatus
 from sessions.selectors import group_stability_for_regions
 from steps.models import (
@@ -28,8 +29,6 @@ from steps.models import (
     StepStatus,
 )
 from steps.selectors import monitoring_headlines
-
-from .models import Region, RegionStakeholder
 
 RECENT_DAYS = 90
 FINAL_STEP = "5"

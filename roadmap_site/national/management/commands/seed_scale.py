@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from regions.dashboard_cache import data_changed
 from regions.models import Region
 from regions.scale import SCALE_PREFIX, ScaleWorld
+from roadmap_site.national.dashboard_cache import data_changed
 
 
 def seed_scale(*, regions: int = 35, years: int = 4, seed: int = 1) -> ScaleWorld | None:

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
-from .models import DashboardStamp
+from regions.models import DashboardStamp
 
 # Models whose rows the dashboard, the comparison or the charts show. Other parts add
 # theirs (e.g. "agreements.Agreement") when they add a glance or comparison source.

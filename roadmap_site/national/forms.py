@@ -3,8 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementStatus
-
-from .models import ContextEvent, Role
+from regions.models import ContextEvent, Role
 
 
 class ProjectLeaderChoiceField(forms.ModelChoiceField):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from regions.models import Region
-from regions.portability import write_export
+from roadmap_site.national.portability import write_export
 
 
 class Command(BaseCommand):

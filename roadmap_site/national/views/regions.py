@@ -15,20 +15,20 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from agreements.services import flag_for_review
-from roadmap_site.spreadsheets import csv_response, xlsx_response
-from steps.models import RegionStep
-from steps.views import roadmap_context
-
-from .access import (
+from regions.access import (
     can_edit_region,
     get_region_for_user,
     is_national,
     role_of,
     visible_regions,
 )
-from .exports import EXPORTS, SHEET_TITLES
-from .forms import ContextEventForm, HandOverForm
-from .models import RegionStakeholder, Role
+from regions.models import RegionStakeholder, Role
+from roadmap_site.spreadsheets import csv_response, xlsx_response
+from steps.models import RegionStep
+from steps.views.roadmap import region_page, roadmap_context
+
+from ..exports import EXPORTS, SHEET_TITLES
+from ..forms import ContextEventForm, HandOverForm
 
 
 @login_required
@@ -70,6 +70,7 @@ def region_list(request):
     return TemplateResponse(request, "regions/region_list.html", {"regions": regions})
 
 
+@region_page
 def region_page_context(request, region, bound=None) -> dict:
     context = roadmap_context(request, region, bound)
     context["ownerships"] = region.ownerships.select_related("owner", "handed_over_by")

@@ -10,9 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from agreements.selectors import agreements_made
+from regions.models import Region
 from steps.models import Decision, RegionIntervention, RegionStep, StepStatus, TargetGroup
-
-from .models import Region
 
 COMPARISON_SOURCES: list = [("agreements", agreements_made)]
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from regions.portability import ImportRefused, import_region, read_import
+from roadmap_site.national.portability import ImportRefused, import_region, read_import
 
 
 class Command(BaseCommand):

@@ -24,7 +24,9 @@ from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from .models import Organisation, Profile, Region, Stakeholder
+from regions.models import Organisation, Profile, Region, Stakeholder
+
+from . import dashboard_cache
 
 FORMAT = "roadmap-region-export"
 FORMAT_VERSION = 1
@@ -422,8 +424,6 @@ def import_region(data: dict) -> dict:
         by_model[apps.get_model(entry["model"])].append(entry)
     with transaction.atomic():
         mapping = _create_rows(data, by_model)
-    from . import dashboard_cache
-
     dashboard_cache.data_changed()
     return mapping
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from regions.access import editable_regions, get_region_for_user, visible_regions
 from steps.models import Intervention, RegionIntervention
 
-from .access import editable_regions, get_region_for_user, visible_regions
-from .network import (
+from ..network import (
     adoptable_choices,
     in_network,
     intervention_adopt,

@@ -18,8 +18,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from regions.bench import load, percentile
-from regions.management.commands.seed_scale import seed_scale
+from roadmap_site.national.bench import load, percentile
+from roadmap_site.national.management.commands.seed_scale import seed_scale
 from sessions.models import Session
 
 

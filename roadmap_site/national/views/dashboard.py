@@ -12,11 +12,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
-from . import charts, comparison
-from .access import role_of, sees_all_regions, visible_regions
-from .dashboard import build_dashboard, filter_rows
-from .dashboard_cache import cached, current_version
-from .models import RegionStatus, Role
+from regions.access import role_of, sees_all_regions, visible_regions
+from regions.models import RegionStatus, Role
+
+from .. import charts, comparison
+from ..dashboard import build_dashboard, filter_rows
+from ..dashboard_cache import cached, current_version
 
 SORT_CHOICES = [
     ("name", _("region name")),

@@ -2,7 +2,9 @@
 
 import datetime
 
-from sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
+from steps.models import Step
+
+from .models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
 KINDS = [
     SessionKind.GROUP,
@@ -22,8 +24,6 @@ def _step_on(timeline, day):
 
 
 def seed_sessions(world, rng) -> None:
-    from steps.models import Step
-
     step_ids = dict(Step.objects.values_list("code", "id"))
     sessions, meta = [], []
     for region in world.regions:

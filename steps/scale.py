@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from regions.models import Region, RegionStatus
 from steps.models import (
     Activity,
     BusinessCase,
@@ -28,8 +29,6 @@ from steps.models import (
     WorkPlan,
 )
 
-from .models import Region, RegionStatus
-
 CATALOGUE = [
     ("IPS", "Individual placement and support"),
     ("JIT", "Job-focused integrated treatment"),
@@ -42,7 +41,7 @@ def _at(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-def seed_roadmap(world, rng) -> None:
+def seed(world, rng) -> None:
     steps = list(Step.objects.order_by("order"))
     points = {p.after_step.code: p for p in DecisionPoint.objects.select_related("after_step")}
     # bulk_create skips the post_save signal that gives a region its steps.

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.models import Agreement
+from regions.access import role_of
+from regions.models import ContextEvent, InterventionAdoption, Region, Role
 from steps.models import Decision, Intervention, RegionIntervention, StepStatus, StepTransition
-
-from .access import role_of
-from .models import ContextEvent, InterventionAdoption, Region, Role
 
 NETWORK_ROLES = {Role.NATIONAL_PROJECT_LEADER, Role.REGIONAL_PROJECT_LEADER, Role.RESEARCHER}
 
@@ -113,9 +114,24 @@ def _context_events(limit):
 
 
 def _agreements(limit):
-    from agreements.selectors import agreed_feed_items
-
-    return agreed_feed_items(limit)
+    """Agreements the parties reached: the day the last party approved the agreed version."""
+    agreements = (
+        Agreement.objects.filter(agreed_version__isnull=False)
+        .annotate(agreed_at=Max("agreed_version__approvals__approved_at"))
+        .select_related("region")
+        .order_by("-agreed_at", "-pk")[:limit]
+    )
+    return [
+        FeedItem(
+            date=timezone.localdate(agreement.agreed_at) if agreement.agreed_at else None,
+            kind="agreement",
+            region=agreement.region,
+            title=_("Agreement reached: %(title)s") % {"title": agreement.title},
+            text=agreement.get_kind_display(),
+        )
+        for agreement in agreements
+        if agreement.agreed_at
+    ]
 
 
 FEED_SOURCES = [_completed_steps, _decisions, _adoptions, _context_events, _agreements]
