@@ -54,7 +54,7 @@ from .models import (
     DocumentKind,
     DocumentStatus,
 )
-from .rendering import PRINT_CSS, TEMPLATES, render_document
+from .rendering import ACCESSIBLE_VARIANT, ARCHIVAL_VARIANT, PRINT_CSS, TEMPLATES, render_document
 
 logger = logging.getLogger(__name__)
 
@@ -461,6 +461,8 @@ def layout_fingerprint() -> str:
     for name in names:
         digest.update(Path(get_template(name).origin.name).read_bytes())
     digest.update(Path(finders.find(PRINT_CSS)).read_bytes())
+    # A change of PDF variant renders documents anew, too.
+    digest.update(f"{ACCESSIBLE_VARIANT} {ARCHIVAL_VARIANT}".encode())
     return digest.hexdigest()
 
 

@@ -35,6 +35,22 @@ TEMPLATES = {
 }
 PRINT_CSS = "css/print.css"
 
+# Every document is a tagged PDF in its language (``<html lang>``): headings, lists and
+# tables with header cells in a structure tree a screen reader follows. The records kept
+# under the Archives Act (an agreed agreement's version, the steering board report) are
+# PDF/A-2a: archival PDF/A whose level A requires that same tagging. WeasyPrint writes one
+# identification per file, so the other kinds say PDF/UA-1, the archival ones PDF/A-2a.
+ACCESSIBLE_VARIANT = "pdf/ua-1"
+ARCHIVAL_VARIANT = "pdf/a-2a"
+
+
+def pdf_variant(kind: str, payload: dict) -> str:
+    """The PDF variant a document of this kind and content is rendered as."""
+    archival = kind == DocumentKind.BOARD_REPORT or (
+        kind == DocumentKind.AGREEMENT and payload.get("agreed")
+    )
+    return ARCHIVAL_VARIANT if archival else ACCESSIBLE_VARIANT
+
 
 class TransientError(Exception):
     """Worth trying again later (the database went away); the task retries with backoff."""
@@ -62,15 +78,18 @@ def page_css() -> str:
     )
 
 
-def pdf_from_html(html: str) -> tuple[bytes, int]:
-    """HTML and the print CSS to PDF bytes with WeasyPrint; returns (pdf, page count)."""
+def pdf_from_html(html: str, variant: str | None = ACCESSIBLE_VARIANT) -> tuple[bytes, int]:
+    """HTML and the print CSS to PDF bytes with WeasyPrint, as ``variant`` (``None``: an
+    untagged PDF, for the benchmark only); returns (pdf, page count)."""
     from weasyprint import CSS, HTML
 
     static_root = Path(finders.find(PRINT_CSS)).parent.parent
     rendered = HTML(string=html, base_url=str(static_root)).render(
-        stylesheets=[CSS(filename=finders.find(PRINT_CSS)), CSS(string=page_css())]
+        stylesheets=[CSS(filename=finders.find(PRINT_CSS)), CSS(string=page_css())],
+        # Tagging is decided at layout time, so it is asked for here as well.
+        pdf_variant=variant,
     )
-    return rendered.write_pdf(), len(rendered.pages)
+    return rendered.write_pdf(pdf_variant=variant), len(rendered.pages)
 
 
 def _claim(document_id) -> Document | None:
@@ -101,7 +120,7 @@ def render(document_id) -> str:
     try:
         with translation.override(document.payload.get("language") or settings.LANGUAGE_CODE):
             html = render_html(document)
-            pdf, pages = pdf_from_html(html)
+            pdf, pages = pdf_from_html(html, pdf_variant(document.kind, document.payload))
     except (DatabaseError, InterfaceError):
         # Transient: give the document back to the queue; the task retries with backoff.
         Document.objects.filter(pk=document.pk).update(status=DocumentStatus.QUEUED)

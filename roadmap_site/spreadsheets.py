@@ -10,9 +10,10 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -24,7 +25,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @dataclass
 class Column:
     title: str
-    kind: str = "text"  # text | int | money | number | date | datetime
+    kind: str = "text"  # text | int | money | rate | number | date | datetime
 
 
 @dataclass
@@ -38,13 +39,41 @@ def is_dangerous(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def csv_text(value) -> str:
+@dataclass(frozen=True)
+class CsvConventions:
+    """How a CSV file separates fields and writes decimals for one language's users."""
+
+    delimiter: str
+    decimal_sign: str
+
+
+ENGLISH_CSV = CsvConventions(delimiter=",", decimal_sign=".")
+DUTCH_CSV = CsvConventions(delimiter=";", decimal_sign=",")
+# Decimals of the numeric kinds: money in cents; rates (success, discount) as stored.
+DECIMAL_PLACES = {"money": 2, "rate": 4, "number": 2}
+
+
+def csv_conventions(language: str | None = None) -> CsvConventions:
+    """The conventions of ``language`` (default: the active one, i.e. the request's)."""
+    language = language or translation.get_language() or ""
+    return DUTCH_CSV if language.lower().split("-")[0] == "nl" else ENGLISH_CSV
+
+
+def csv_text(value, kind: str = "text", conventions: CsvConventions = ENGLISH_CSV) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec="minutes")
+        if value.tzinfo is not None:
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if kind in DECIMAL_PLACES and isinstance(value, int | float | Decimal):
+        places = Decimal(1).scaleb(-DECIMAL_PLACES[kind])
+        text = f"{Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP):f}"
+        return text.replace(".", conventions.decimal_sign)
+    if isinstance(value, Decimal | float):
+        return f"{value:f}".replace(".", conventions.decimal_sign)
     text = str(value)
     return "'" + text if is_dangerous(value) else text
 
@@ -56,12 +85,19 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def csv_response(sheet: Sheet, filename: str) -> HttpResponse:
+def csv_response(sheet: Sheet, filename: str, language: str | None = None) -> HttpResponse:
+    """One sheet as CSV in the conventions of ``language`` (default: the request's)."""
+    conventions = csv_conventions(language)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=conventions.delimiter)
     writer.writerow([column.title for column in sheet.columns])
     for row in sheet.rows:
-        writer.writerow([csv_text(value) for value in row])
+        writer.writerow(
+            [
+                csv_text(value, column.kind, conventions)
+                for column, value in zip(sheet.columns, row, strict=True)
+            ]
+        )
     # The byte order mark makes Excel read the file as UTF-8 (names with ë, é).
     return _download(buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", filename)
 
@@ -69,6 +105,7 @@ def csv_response(sheet: Sheet, filename: str) -> HttpResponse:
 NUMBER_FORMATS = {
     "int": "0",
     "money": "#,##0.00",
+    "rate": "0.0000",
     "number": "#,##0.####",
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",

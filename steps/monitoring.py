@@ -213,8 +213,44 @@ def _number(raw: str, delimiter: str) -> Decimal:
     return value
 
 
+# The monitoring download (regions/exports.py) titles these columns in the user's language;
+# its file imports back as it is, in either language.
+EXPORT_TITLES = {
+    "indicator": gettext_lazy("Indicator"),
+    "period": gettext_lazy("Period"),
+    "value": gettext_lazy("Value"),
+    "source": gettext_lazy("Source"),
+    "note": gettext_lazy("Note"),
+}
+
+
+def _column_names() -> dict[str, str]:
+    """Header cell (lower case) -> import column: the names above and the download's
+    titles in every language of the site."""
+    names = {name: name for name in COLUMNS}
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            names.update({str(title).lower(): name for name, title in EXPORT_TITLES.items()})
+    return names
+
+
+def _indicator_names(indicators: dict) -> dict:
+    """An indicator by its key, its stored name or its name in any language of the site
+    (the download names indicators, the import template uses keys)."""
+    found = {}
+    for indicator in indicators.values():
+        found[indicator.name.lower()] = indicator
+        for language, _label in settings.LANGUAGES:
+            with translation.override(language):
+                found[str(indicator.display_name).lower()] = indicator
+    found.update(indicators)
+    return found
+
+
 def _parse_rows(indicators, reader, dialect):
-    header = [cell.strip().lower() for cell in next(reader, [])]
+    names = _column_names()
+    indicators = _indicator_names(indicators)
+    header = [names.get(cell.strip().lower(), cell.strip().lower()) for cell in next(reader, [])]
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:
         raise ImportRefused(
@@ -235,7 +271,7 @@ def _parse_rows(indicators, reader, dialect):
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         key = cell("indicator")
-        indicator = indicators.get(key)
+        indicator = indicators.get(key) or indicators.get(key.lower())
         if indicator is None:
             errors.append(
                 _("Line %(line)s: unknown indicator “%(key)s”.") % {"line": line, "key": key}
@@ -263,13 +299,18 @@ def _parse_rows(indicators, reader, dialect):
                 % {"line": line, "value": cell("value")}
             )
             continue
-        if (key, period) in seen:
+        if (indicator.key, period) in seen:
             errors.append(
                 _("Line %(line)s: %(key)s for period %(period)s is already on line %(first)s.")
-                % {"line": line, "key": key, "period": period, "first": seen[(key, period)]}
+                % {
+                    "line": line,
+                    "key": key,
+                    "period": period,
+                    "first": seen[(indicator.key, period)],
+                }
             )
             continue
-        seen[(key, period)] = line
+        seen[(indicator.key, period)] = line
         rows.append(
             (indicator, period, value.quantize(Decimal("0.01")), cell("source")[:200], cell("note"))
         )
@@ -285,7 +326,17 @@ def import_measurements(region, upload) -> int:
     """Write every row of the file, or nothing. Rows replace an earlier measurement of the
     same indicator and period (an import corrects what was entered before)."""
     rows = parse_measurements(region, _read(upload))
+    stored = {
+        (m.indicator_id, m.period): m for m in Measurement.objects.filter(indicator__region=region)
+    }
     for indicator, period, value, source, note in rows:
+        before = stored.get((indicator.pk, period))
+        if before is not None and (before.value, before.source, before.note) == (
+            value,
+            source,
+            note,
+        ):
+            continue  # unchanged (a download imported back): no write, no audit entry
         Measurement.objects.update_or_create(
             indicator=indicator,
             period=period,

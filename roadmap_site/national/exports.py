@@ -213,11 +213,11 @@ def business_case_sheets(region) -> list[Sheet]:
             Column(_("Kind")),
             Column(_("Amount (EUR)"), "money"),
             Column(_("Clients"), "int"),
-            Column(_("Success rate"), "number"),
+            Column(_("Success rate"), "rate"),
             Column(_("Months before savings start"), "int"),
             Column(_("Horizon (months)"), "int"),
             Column(_("Intervention months"), "int"),
-            Column(_("Annual discount rate"), "number"),
+            Column(_("Annual discount rate"), "rate"),
         ],
     )
     table = Sheet(

@@ -124,7 +124,7 @@ def test_an_agreed_version_has_no_draft_watermark(
 def test_a_failure_keeps_its_error_and_can_be_retried(
     eager_celery, django_capture_on_commit_callbacks, in_consultation, monkeypatch
 ):
-    def broken(html):
+    def broken(html, variant=None):
         raise ValueError("fonts missing")
 
     monkeypatch.setattr(rendering, "pdf_from_html", broken)

@@ -1,6 +1,8 @@
 """Benchmark: each document kind rendered through the task code and directly with
-WeasyPrint on the same HTML; median times, peak memory and the pipeline's overhead; and how
-fast an identical request is answered with the ready document.
+WeasyPrint on the same HTML; median times, peak memory and the pipeline's overhead; how
+fast an identical request is answered with the ready document; and what tagging and PDF/A
+cost on the steering board report (untagged, as rendered before, against PDF/UA-1 and
+PDF/A-2a).
 
     python manage.py bench_pdf [--runs 7]
 
@@ -99,6 +101,9 @@ class Command(BaseCommand):
                     return document
 
                 html = rendering.render_html(new_document())
+                variant = rendering.pdf_variant(kind, payload)
+                if kind == DocumentKind.BOARD_REPORT:
+                    board_html = html
                 task_times, raw_times = [], []
                 for run in range(runs + 1):
                     document = new_document()
@@ -106,7 +111,7 @@ class Command(BaseCommand):
                     render_document.apply(args=(str(document.pk),))
                     task = time.perf_counter() - started
                     started = time.perf_counter()
-                    _pdf, pages = rendering.pdf_from_html(html)
+                    _pdf, pages = rendering.pdf_from_html(html, variant)
                     raw = time.perf_counter() - started
                     if run:  # the first run warms fonts and templates
                         task_times.append(task)
@@ -114,13 +119,15 @@ class Command(BaseCommand):
                 document.refresh_from_db()
                 assert document.status == "ready", document.error
                 task_peak = _peak(lambda: render_document.apply(args=(str(new_document().pk),)))
-                raw_peak = _peak(lambda html=html: rendering.pdf_from_html(html))
+                raw_peak = _peak(lambda html=html, v=variant: rendering.pdf_from_html(html, v))
                 task_ms = statistics.median(task_times) * 1000
                 raw_ms = statistics.median(raw_times) * 1000
                 self.stdout.write(
                     f"{kind:<14}{pages:>6}{task_ms:>10.0f}{raw_ms:>10.0f}"
                     f"{(task_ms / raw_ms - 1) * 100:>9.1f}%{task_peak:>9.1f}{raw_peak:>8.1f}"
                 )
+
+            self._variants(board_html, runs)
 
             # An identical request answers the ready document without rendering.
             document, reused = documents.request_agreement(agreement_version)
@@ -145,6 +152,37 @@ class Command(BaseCommand):
             Document.objects.filter(pk__in=[d.pk for d in made]).delete()
             if made_plan is not None:
                 plan_version.delete()
+
+    def _variants(self, html, runs):
+        """The board report's HTML as an untagged PDF, as PDF/UA-1 and as PDF/A-2a, the
+        variants interleaved run by run so that a busy machine slows each alike. CPU time
+        (this process only) beside wall time: on a shared machine it is the steadier one."""
+        variants = {"untagged": None, "PDF/UA-1": "pdf/ua-1", "PDF/A-2a": "pdf/a-2a"}
+        wall = {name: [] for name in variants}
+        cpu = {name: [] for name in variants}
+        sizes = {}
+        for run in range(runs + 1):
+            for name, variant in variants.items():
+                started, started_cpu = time.perf_counter(), time.process_time()
+                pdf, _pages = rendering.pdf_from_html(html, variant)
+                if run:
+                    wall[name].append(time.perf_counter() - started)
+                    cpu[name].append(time.process_time() - started_cpu)
+                sizes[name] = len(pdf)
+        base_wall = statistics.median(wall["untagged"])
+        base_cpu = statistics.median(cpu["untagged"])
+        self.stdout.write(f"Steering board report by variant ({runs} warm runs each):")
+        self.stdout.write(
+            f"{'variant':<12}{'wall ms':>9}{'× untagged':>12}{'CPU ms':>8}{'× untagged':>12}"
+            f"{'KB':>6}"
+        )
+        for name in variants:
+            median_wall = statistics.median(wall[name])
+            median_cpu = statistics.median(cpu[name])
+            self.stdout.write(
+                f"{name:<12}{median_wall * 1000:>9.0f}{median_wall / base_wall:>12.2f}"
+                f"{median_cpu * 1000:>8.0f}{median_cpu / base_cpu:>12.2f}{sizes[name] / 1024:>6.0f}"
+            )
 
 
 def _peak(work) -> float:
