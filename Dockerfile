@@ -2,9 +2,11 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     ROADMAP_VAR_DIR=/var/lib/roadmap ROADMAP_STATIC_ROOT=/app/staticfiles
-# WeasyPrint renders PDFs with Pango; fonts make the PDFs readable.
+# WeasyPrint renders PDFs with Pango; the fonts cover every character of a name or title
+# (Noto: colour emoji and Chinese, Japanese, Korean), so nothing prints as an empty box.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+        fonts-noto-color-emoji fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
