@@ -27,7 +27,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 ONE_OFF = "one_off"
 PER_CLIENT = "per_client"
@@ -756,14 +756,18 @@ def _solve(model: _Linear, parameter: str, places: int) -> tuple[Decimal | None,
     low, high = parameter_range(parameter)
     if value < low or (high is not None and value > high):
         return None, slope
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # Rounded to the side on which the case still breaks even, so that "at least 19.45 %"
+    # or "at most € 94,000" stays true as written (and agrees with the break-even success
+    # rate, which rounds up).
+    rounding = ROUND_CEILING if slope > 0 else ROUND_FLOOR
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
     return min(max(value, low), high if high is not None else value), slope
 
 
 def switching_value(scenario: Scenario, parameter: str, places: int = 4) -> Decimal | None:
     """The value of ``parameter`` at which the financial NPV is 0, rounded to ``places``
-    decimals, within the parameter's valid range; None when none lies in it (also when the
-    parameter does not move the financial NPV at all)."""
+    decimals (towards breaking even), within the parameter's valid range; None when none
+    lies in it (also when the parameter does not move the financial NPV at all)."""
     if parameter not in parameters(scenario):
         raise BusinessCaseError(f"Unknown parameter {parameter!r}.")
     value, _slope = _solve(_Linear.of(scenario), parameter, places)

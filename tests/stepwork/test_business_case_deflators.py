@@ -229,20 +229,21 @@ def test_impossible_optimism_bias_is_refused(fields):
 @pytest.mark.parametrize(
     ("parameter", "expected"),
     [
+        # Rounded towards breaking even: up where more helps, down where less does.
         # 1,200 × 10 × 30 × rate = 70,000 → 0.19444…
-        ("success_rate", D("0.1944")),
+        ("success_rate", D("0.1945")),
         # 14,400 c − 5,000 c − 20,000 = 0 → 2.12766…
         ("clients", D("2.1277")),
         # 144,000 = 70,000 × (1 + u) → 1.05714…
         ("cost_uplift", D("1.0571")),
         # 144,000 × (1 − r) = 70,000 → 0.51389…
-        ("benefit_reduction", D("0.5139")),
-        ("deadweight", D("0.5139")),
+        ("benefit_reduction", D("0.5138")),
+        ("deadweight", D("0.5138")),
         # 144,000 − 10 a − 20,000 = 0
         ("cost:0", D("12400")),
         ("cost:1", D("94000")),
         # 10 × 0.4 × 30 × a = 70,000
-        ("benefit:0", D("583.3333")),
+        ("benefit:0", D("583.3334")),
     ],
 )
 def test_switching_values_of_the_worked_check(parameter, expected):
@@ -258,7 +259,7 @@ def test_a_switching_value_outside_the_range_is_none():
 
 def test_a_non_cash_benefit_has_no_switching_value():
     assert switching_value(mixed(), "benefit:1") is None
-    assert switching_value(mixed(), "success_rate") == D("0.1944")
+    assert switching_value(mixed(), "success_rate") == D("0.1945")
 
 
 def test_an_unknown_parameter_is_refused():
@@ -266,6 +267,12 @@ def test_an_unknown_parameter_is_refused():
         switching_value(worked_check(), "cost:7")
     with pytest.raises(BusinessCaseError):
         switching_value(worked_check(), "horizon_months")
+
+
+def test_the_switching_success_rate_agrees_with_the_break_even_success_rate():
+    for rate in ("0.1", "0.4", "0.9"):
+        scenario = worked_check(success_rate=D(rate), annual_discount_rate=D("0.0225"))
+        assert switching_value(scenario, "success_rate") == bc.break_even_success_rate(scenario)
 
 
 def test_switching_values_say_which_way_the_case_holds():
@@ -485,14 +492,14 @@ def test_a_switching_value_plugged_back_in_breaks_even(scenario):
 @settings(max_examples=100, deadline=None)
 @given(cases_that_can_switch())
 def test_a_switching_value_to_four_decimals_is_off_by_no_more_than_its_rounding(scenario):
-    # Rounding to 4 decimals moves the NPV by at most half a unit of the 4th decimal times
+    # Rounding to 4 decimals moves the NPV by at most a unit of the 4th decimal times
     # the slope (the NPV per unit of the parameter): for a success rate with 100 clients
     # that can be more than a euro, hence the allowance.
     for parameter, value in switching_cases(scenario, places=4):
         at_zero = evaluate(bc.with_parameter(scenario, parameter, 0)).financial_npv
         slope = evaluate(bc.with_parameter(scenario, parameter, 1)).financial_npv - at_zero
         npv = evaluate(bc.with_parameter(scenario, parameter, value)).financial_npv
-        assert abs(npv) < 1 + abs(slope) * D("0.00005"), parameter
+        assert abs(npv) < 1 + abs(slope) * D("0.0001"), parameter
 
 
 @settings(max_examples=100, deadline=None)
