@@ -5,7 +5,7 @@ Organisations are identified by name in the calculation (names are unique). The 
 split percentages are keyed by organisation id, so that renaming an organisation keeps them.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import business_case as bc
 from .models import Organisation, Scenario
@@ -181,3 +181,38 @@ def from_snapshot(data: dict) -> tuple[bc.Scenario, bc.SplitRule]:
 def evaluate_snapshot(data: dict) -> bc.Evaluation:
     scenario, split = from_snapshot(data)
     return bc.evaluate(scenario, split)
+
+
+# --- Figures for documents ------------------------------------------------------------------
+
+
+def _money(value) -> str:
+    return str(bc.cents(value))
+
+
+def report_figures(evaluation: bc.Evaluation) -> dict:
+    """The figures the business case page shows, JSON-safe (money as text in cents), for
+    documents whose payload is hashed and stored: the 2b step report. The switching values
+    are sentences in the active language."""
+    from .sensitivity import switching_sentences
+
+    scenario = evaluation.scenario
+    bcr = evaluation.bcr
+    return {
+        "expected_in_work": str(evaluation.expected_in_work),
+        "pv_costs": _money(evaluation.pv_costs),
+        "pv_cashable": _money(evaluation.pv_cashable),
+        "financial_npv": _money(evaluation.financial_npv),
+        "break_even_month": evaluation.financial_break_even_month,
+        "pv_fiscal": _money(evaluation.pv_fiscal),
+        "pv_economic": _money(evaluation.pv_economic),
+        "pv_social": _money(evaluation.pv_social),
+        "pv_benefits": _money(evaluation.pv_benefits),
+        "npv": _money(evaluation.npv),
+        "bcr": None if bcr is None else str(bcr.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+        "annual_discount_rate": str(scenario.annual_discount_rate),
+        "cost_uplift": str(scenario.cost_uplift),
+        "benefit_reduction": str(scenario.benefit_reduction),
+        "benefit_delay_months": scenario.benefit_delay_months,
+        "switches": switching_sentences(scenario, evaluation),
+    }

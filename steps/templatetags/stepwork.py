@@ -1,6 +1,6 @@
 """Display of business-case figures: money rounded to cents, rates as percentages."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -51,9 +51,11 @@ def decimal1(value):
 @register.filter
 def decimal2(value):
     """A ratio: 2.06 in English, 2,06 in Dutch."""
-    if value is None:
+    if value is None or value == "":
         return "–"
-    return number_format(Decimal(value), decimal_pos=2, use_l10n=True)
+    # number_format cuts decimals off; round half up first, as people do by hand.
+    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=2, use_l10n=True)
 
 
 @register.simple_tag
