@@ -28,6 +28,7 @@ import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 ONE_OFF = "one_off"
 PER_CLIENT = "per_client"
@@ -369,8 +370,14 @@ def discount_factor(annual_rate: Decimal, month: int) -> Decimal:
 
 
 def _factors(scenario: Scenario) -> list[Decimal]:
-    rate = scenario.annual_discount_rate
-    return [discount_factor(rate, m) for m in range(1, scenario.horizon_months + 1)]
+    return list(_discount_factors(Decimal(scenario.annual_discount_rate), scenario.horizon_months))
+
+
+@lru_cache(maxsize=64)
+def _discount_factors(rate: Decimal, horizon: int) -> tuple[Decimal, ...]:
+    # A fractional power costs far more than the rest of a month's arithmetic; a page asks
+    # for the same rate and horizon many times (evaluate, switching values, tornado).
+    return tuple(discount_factor(rate, m) for m in range(1, horizon + 1))
 
 
 def _benefit_months(scenario: Scenario, item: BenefitItem) -> range:
@@ -676,6 +683,10 @@ class _Linear:
 
     @classmethod
     def of(cls, scenario: Scenario) -> _Linear:
+        return _linear(scenario)
+
+    @classmethod
+    def build(cls, scenario: Scenario) -> _Linear:
         factors = _factors(scenario)
         horizon = scenario.horizon_months
         costs = []
@@ -730,6 +741,13 @@ class _Linear:
             benefit_total += amount * (ONE - deadweight) * unit
         benefit_total *= clients * rate * (ONE - reduction)
         return benefit_total - cost_total * (ONE + uplift)
+
+
+@lru_cache(maxsize=32)
+def _linear(scenario: Scenario) -> _Linear:
+    """One per scenario for switching values, default ranges and the tornado alike (the
+    calculation's scenarios are frozen, so they can be cache keys)."""
+    return _Linear.build(scenario)
 
 
 def financial_npv(scenario: Scenario) -> Decimal:

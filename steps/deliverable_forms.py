@@ -185,7 +185,8 @@ class BenefitForm(forms.Form):
         _("Share merely moved from elsewhere, e.g. a job another would have had."),
     )
     drop_off = _share_field(
-        _("Drop-off per year"), _("Decline each year after the first: 0.1 means a tenth less a year.")
+        _("Drop-off per year"),
+        _("Decline each year after the first: 0.1 means a tenth less a year."),
     )
     duration_months = forms.IntegerField(
         label=_("Lasts (months)"),
