@@ -221,7 +221,7 @@ def business_case_sheets(region) -> list[Sheet]:
             Column(_("Intervention months"), "int"),
             Column(_("Annual discount rate"), "number"),
             # Issue 18, at the end so that earlier columns keep their place.
-            Column(_("Kind of value")),
+            Column(_("Type of value")),
             Column(_("Cashable")),
             Column(_("Deadweight"), "number"),
             Column(_("Attribution"), "number"),

@@ -163,7 +163,7 @@ class BenefitForm(forms.Form):
     )
     description = forms.CharField(label=_("Which payment"), max_length=200, required=False)
     kind = forms.ChoiceField(
-        label=_("Kind of value"),
+        label=_("Type of value"),
         choices=ValueKind.choices,
         initial=ValueKind.FISCAL,
         help_text=_(

@@ -72,7 +72,7 @@ def test_the_inputs_carry_the_deflators(client, rpl, region, mixed):
     )
     inputs = rows_of(workbook["Inputs"])
     social = next(row for row in inputs if row["Amount (EUR)"] == 300)
-    assert social["Kind of value"] == "social (wellbeing)"
+    assert social["Type of value"] == "social (wellbeing)"
     assert social["Cashable"] == "no"
     assert social["Deadweight"] == pytest.approx(0.25)
     assert social["Lasts (months)"] == 12
