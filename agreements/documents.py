@@ -25,7 +25,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from regions.models import Region, RegionStatus, Stakeholder
+from regions.models import Organisation, Region, RegionStatus, Stakeholder
 from sessions.models import (
     Attendance,
     AttendanceStatus,
@@ -44,6 +44,7 @@ from steps.models import (
     TargetGroup,
     WorkPlanVersion,
 )
+from steps.scenarios import evaluate_scenario, evaluate_snapshot, report_figures
 from steps.selectors import accepted_decision, monitoring_headlines
 
 from .models import (
@@ -214,6 +215,7 @@ def _deliverables(region: Region, code: str) -> dict:
             )
         ]
     elif code == "2b":
+        names = dict(Organisation.objects.values_list("pk", "name"))  # for stored splits
         found["scenarios"] = [
             {
                 "name": scenario.name,
@@ -221,8 +223,12 @@ def _deliverables(region: Region, code: str) -> dict:
                 "success_rate": str(scenario.success_rate),
                 "horizon_months": scenario.horizon_months,
                 "split": str(scenario.get_split_kind_display()),
+                # The business case page's figures, from the same calculation.
+                "figures": report_figures(evaluate_scenario(scenario, organisation_names=names)),
             }
-            for scenario in Scenario.objects.filter(business_case__region=region)
+            for scenario in Scenario.objects.filter(business_case__region=region).prefetch_related(
+                "costs__organisation", "benefits__organisation"
+            )
         ]
         found["accepted_scenario"] = _accepted_scenario(region)
     elif code == "3":
@@ -266,6 +272,8 @@ def _accepted_scenario(region: Region) -> dict | None:
         "total_invested": str(summary.get("total_invested", "")),
         "total_saved": str(summary.get("total_saved", "")),
         "break_even_month": summary.get("break_even_month"),
+        # Recomputed from the frozen inputs: the same figures as on the day it was accepted.
+        "figures": report_figures(evaluate_snapshot(snapshot)) if snapshot else None,
     }
 
 

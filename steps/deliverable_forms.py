@@ -22,6 +22,7 @@ from .models import (
     Scenario,
     SplitKind,
     TargetGroup,
+    ValueKind,
 )
 
 
@@ -33,7 +34,26 @@ class OrganisationChoiceField(forms.TypedChoiceField):
         super().__init__(choices=choices, coerce=int, required=required, empty_value=None, **kwargs)
 
 
+# Discount rates of the standard guides: the Dutch MKBA guidance (the default for new
+# scenarios) and HM Treasury's Green Book.
+DISCOUNT_MKBA, DISCOUNT_GREEN_BOOK = Decimal("0.0225"), Decimal("0.035")
+DISCOUNT_OTHER = "other"
+DISCOUNT_PRESETS = [
+    (str(DISCOUNT_MKBA), _("2.25 % a year (Dutch MKBA guidance)")),
+    (str(DISCOUNT_GREEN_BOOK), _("3.5 % a year (HM Treasury Green Book)")),
+    ("0", _("none")),
+    (DISCOUNT_OTHER, _("another rate, typed below")),
+]
+
+
 class ScenarioForm(forms.ModelForm):
+    discount_preset = forms.ChoiceField(
+        label=_("Discount rate"),
+        choices=DISCOUNT_PRESETS,
+        required=False,
+        help_text=_("Money later is worth less than money now; the guides differ on how much."),
+    )
+
     class Meta:
         model = Scenario
         fields = [
@@ -44,11 +64,38 @@ class ScenarioForm(forms.ModelForm):
             "horizon_months",
             "intervention_months",
             "annual_discount_rate",
+            "cost_uplift",
+            "benefit_reduction",
+            "benefit_delay_months",
         ]
+        labels = {"annual_discount_rate": _("Another discount rate")}
         help_texts = {
             "success_rate": _("Share of clients reaching paid work: 0.4 means 40 %."),
-            "annual_discount_rate": _("0 for none; 0.03 means 3 % a year."),
+            "annual_discount_rate": _("Used with “another rate”: 0.03 means 3 % a year."),
+            "cost_uplift": _(
+                "Appraisals tend to underestimate costs: 0.2 raises every cost by 20 %."
+            ),
+            "benefit_reduction": _(
+                "Appraisals tend to overestimate benefits: 0.1 lowers every benefit by 10 %."
+            ),
+            "benefit_delay_months": _(
+                "Things take longer than planned: every benefit starts this much later."
+            ),
         }
+
+    field_order = [
+        "name",
+        "clients",
+        "success_rate",
+        "lag_months",
+        "horizon_months",
+        "intervention_months",
+        "discount_preset",
+        "annual_discount_rate",
+        "cost_uplift",
+        "benefit_reduction",
+        "benefit_delay_months",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +104,26 @@ class ScenarioForm(forms.ModelForm):
         self.fields["clients"].validators.append(MaxValueValidator(1_000_000))
         for name in ("clients", "success_rate", "lag_months", "horizon_months"):
             self.fields[name].widget.attrs["class"] = "narrow"
+        # Optional: left empty, there is no optimism bias (as before issue 18).
+        for name in ("cost_uplift", "benefit_reduction", "benefit_delay_months"):
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["class"] = "narrow"
+        rate = self.initial.get("annual_discount_rate")
+        if rate is not None and "discount_preset" not in self.initial:
+            presets = {Decimal(value): value for value, _label in DISCOUNT_PRESETS[:3]}
+            self.initial["discount_preset"] = presets.get(Decimal(str(rate)), DISCOUNT_OTHER)
+
+    def clean(self):
+        data = super().clean()
+        preset = data.get("discount_preset")
+        if preset and preset != DISCOUNT_OTHER:
+            data["annual_discount_rate"] = Decimal(preset)
+            self.instance.annual_discount_rate = Decimal(preset)
+            self.errors.pop("annual_discount_rate", None)
+        for name in ("cost_uplift", "benefit_reduction", "benefit_delay_months"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
 
 
 class CostForm(forms.Form):
@@ -72,6 +139,20 @@ class CostForm(forms.Form):
         )
 
 
+def _share_field(label, help_text):
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=1,
+        max_digits=5,
+        decimal_places=4,
+        required=False,
+        initial=0,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"class": "narrow", "step": "0.01"}),
+    )
+
+
 class BenefitForm(forms.Form):
     organisation = OrganisationChoiceField(label=_("Who saves"))
     monthly_amount = forms.DecimalField(
@@ -81,12 +162,53 @@ class BenefitForm(forms.Form):
         decimal_places=2,
     )
     description = forms.CharField(label=_("Which payment"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Type of value"),
+        choices=ValueKind.choices,
+        initial=ValueKind.FISCAL,
+        help_text=_(
+            "Fiscal: public budgets. Economic: earnings and output. Social: wellbeing, in money."
+        ),
+    )
+    cashable = forms.BooleanField(
+        label=_("Cashable"),
+        required=False,
+        initial=True,
+        help_text=_("Money that really leaves a budget; only cashable fiscal savings are shared."),
+    )
+    deadweight = _share_field(
+        _("Deadweight"), _("Share that would have happened anyway: 0.2 means 20 %.")
+    )
+    attribution = _share_field(_("Attribution"), _("Share due to others' support, not this one."))
+    displacement = _share_field(
+        _("Displacement"),
+        _("Share merely moved from elsewhere, e.g. a job another would have had."),
+    )
+    drop_off = _share_field(
+        _("Drop-off per year"),
+        _("Decline each year after the first: 0.1 means a tenth less a year."),
+    )
+    duration_months = forms.IntegerField(
+        label=_("Lasts (months)"),
+        min_value=1,
+        max_value=240,
+        required=False,
+        help_text=_("How long it lasts once it starts; empty: to the horizon."),
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationChoiceField(
             label=_("Who saves"), organisations=organisations
         )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("deadweight", "attribution", "displacement", "drop_off"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = Decimal(0)  # left empty: no deflator
+        return data
 
 
 class SplitForm(forms.Form):

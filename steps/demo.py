@@ -305,6 +305,65 @@ MONITORING = {
 }
 
 
+# The full-scale scenario of region 2 reads like a social cost-benefit analysis (issue 18):
+# the MKBA discount rate, optimism bias, deflators and value that is not cash. Demo figures,
+# not a source.
+SOCIAL_CASE = {
+    (2, "Full scale, 100 clients"): {
+        "scenario": {
+            "annual_discount_rate": Decimal("0.0225"),
+            "cost_uplift": Decimal("0.10"),
+            "benefit_delay_months": 3,
+        },
+        # deflators of the savings above, by organisation
+        "deflators": {
+            "Sociale Dienst Zuiderkust": {
+                "deadweight": Decimal("0.20"),
+                "drop_off": Decimal("0.10"),
+            },
+            "UWV Zuiderkust": {"deadweight": Decimal("0.20"), "attribution": Decimal("0.10")},
+        },
+        "more": [
+            {
+                "organisation": "Kustzorg GGZ",
+                "monthly_amount": 120,
+                "description": "Fewer crisis contacts (capacity, not cash)",
+                "kind": "fiscal",
+                "cashable": False,
+                "deadweight": Decimal("0.20"),
+            },
+            {
+                "organisation": "Sociale Dienst Zuiderkust",
+                "monthly_amount": 400,
+                "description": "Quality of life of clients in work (demo figure, not a source)",
+                "kind": "social",
+                "cashable": False,
+                "deadweight": Decimal("0.20"),
+                "duration_months": 24,
+            },
+        ],
+    },
+}
+
+
+def _social_case(scenario: Scenario, number: int, orgs) -> None:
+    extra = SOCIAL_CASE.get((number, scenario.name))
+    if not extra:
+        return
+    for name, value in extra["scenario"].items():
+        setattr(scenario, name, value)
+    scenario.save()
+    for benefit in scenario.benefits.select_related("organisation"):
+        for name, value in extra["deflators"].get(benefit.organisation.name, {}).items():
+            setattr(benefit, name, value)
+        benefit.save()
+    for item in extra["more"]:
+        item = dict(item)
+        ScenarioBenefit.objects.create(
+            scenario=scenario, organisation=orgs[item.pop("organisation")], **item
+        )
+
+
 def record_deliverables(region: Region, number: int, world) -> None:
     """What the region produced before its story is played: the rules ask for it."""
     orgs = world.organisations
@@ -342,6 +401,7 @@ def record_deliverables(region: Region, number: int, world) -> None:
                 ScenarioBenefit.objects.create(
                     scenario=scenario, organisation=orgs[org], monthly_amount=amount
                 )
+            _social_case(scenario, number, orgs)
     if number in WORK_PLANS:
         title, activities, milestones = WORK_PLANS[number]
         plan = WorkPlan.objects.create(region=region, title=title)

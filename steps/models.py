@@ -422,6 +422,27 @@ class Scenario(models.Model):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
+    # Optimism bias (HM Treasury Green Book): appraisals overstate benefits and understate
+    # costs and time; these correct for it on purpose, visibly.
+    cost_uplift = models.DecimalField(
+        _("optimism bias: cost uplift"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(3)],
+    )
+    benefit_reduction = models.DecimalField(
+        _("optimism bias: benefit reduction"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    benefit_delay_months = models.PositiveSmallIntegerField(
+        _("optimism bias: benefits start later (months)"),
+        default=0,
+        validators=[MaxValueValidator(120)],
+    )
     split_kind = models.CharField(
         _("savings split"), max_length=20, choices=SplitKind.choices, default=SplitKind.NONE
     )
@@ -468,6 +489,22 @@ class ScenarioCost(models.Model):
         return f"{self.organisation}: {self.get_kind_display()} {self.amount}"
 
 
+class ValueKind(models.TextChoices):
+    FISCAL = "fiscal", _("fiscal (public budgets)")
+    ECONOMIC = "economic", _("economic (earnings, output)")
+    SOCIAL = "social", _("social (wellbeing)")
+
+
+def _share_field(label):
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+
+
 class ScenarioBenefit(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="benefits")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -478,6 +515,18 @@ class ScenarioBenefit(models.Model):
         validators=[MinValueValidator(0)],
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("kind of value"), max_length=10, choices=ValueKind.choices, default=ValueKind.FISCAL
+    )
+    cashable = models.BooleanField(_("cashable"), default=True)
+    # The SROI deflators: how much of the benefit the intervention may claim.
+    deadweight = _share_field(_("deadweight"))
+    attribution = _share_field(_("attribution"))
+    displacement = _share_field(_("displacement"))
+    drop_off = _share_field(_("drop-off per year"))
+    duration_months = models.PositiveSmallIntegerField(
+        _("lasts (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
 
     # Who created, changed or deleted it, and when (docs/trust.md).
     history = HistoricalRecords()
@@ -489,6 +538,10 @@ class ScenarioBenefit(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.monthly_amount} per client per month"
+
+    @property
+    def is_cash(self) -> bool:
+        return self.kind == ValueKind.FISCAL and self.cashable
 
 
 # --- 3: work plan -----------------------------------------------------------------------

@@ -5,12 +5,28 @@ Organisations are identified by name in the calculation (names are unique). The 
 split percentages are keyed by organisation id, so that renaming an organisation keeps them.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import business_case as bc
 from .models import Organisation, Scenario
 
-SNAPSHOT_VERSION = 1
+# 2: benefits carry their kind and deflators, scenarios their optimism bias. Version 1
+# snapshots read with the defaults, which give exactly their figures.
+SNAPSHOT_VERSION = 2
+
+
+def benefit_item(benefit) -> bc.BenefitItem:
+    return bc.BenefitItem(
+        benefit.organisation.name,
+        Decimal(benefit.monthly_amount),
+        kind=benefit.kind,
+        cashable=benefit.cashable,
+        deadweight=Decimal(benefit.deadweight),
+        attribution=Decimal(benefit.attribution),
+        displacement=Decimal(benefit.displacement),
+        drop_off=Decimal(benefit.drop_off),
+        duration_months=benefit.duration_months,
+    )
 
 
 def to_calculation(scenario: Scenario) -> bc.Scenario:
@@ -26,10 +42,10 @@ def to_calculation(scenario: Scenario) -> bc.Scenario:
             bc.CostItem(cost.organisation.name, cost.kind, Decimal(cost.amount))
             for cost in scenario.costs.all()
         ),
-        benefits=tuple(
-            bc.BenefitItem(benefit.organisation.name, Decimal(benefit.monthly_amount))
-            for benefit in scenario.benefits.all()
-        ),
+        benefits=tuple(benefit_item(benefit) for benefit in scenario.benefits.all()),
+        cost_uplift=Decimal(scenario.cost_uplift),
+        benefit_reduction=Decimal(scenario.benefit_reduction),
+        benefit_delay_months=scenario.benefit_delay_months,
     )
 
 
@@ -87,7 +103,10 @@ def snapshot(scenario_model: Scenario) -> dict:
         "intervention_months": calculation.intervention_months,
         "annual_discount_rate": str(calculation.annual_discount_rate),
         "costs": [[c.organisation, c.kind, str(c.amount)] for c in calculation.costs],
-        "benefits": [[b.organisation, str(b.monthly_amount)] for b in calculation.benefits],
+        "benefits": [_benefit_row(b) for b in calculation.benefits],
+        "cost_uplift": str(calculation.cost_uplift),
+        "benefit_reduction": str(calculation.benefit_reduction),
+        "benefit_delay_months": calculation.benefit_delay_months,
         "split": {
             "kind": evaluation.split.kind,
             "percentages": [[org, str(value)] for org, value in evaluation.split.percentages],
@@ -96,8 +115,46 @@ def snapshot(scenario_model: Scenario) -> dict:
             "total_invested": str(bc.cents(evaluation.total_invested)),
             "total_saved": str(bc.cents(evaluation.total_saved)),
             "break_even_month": evaluation.break_even_month,
+            "pv_costs": str(bc.cents(evaluation.pv_costs)),
+            "pv_benefits": str(bc.cents(evaluation.pv_benefits)),
+            "pv_fiscal": str(bc.cents(evaluation.pv_fiscal)),
+            "pv_economic": str(bc.cents(evaluation.pv_economic)),
+            "pv_social": str(bc.cents(evaluation.pv_social)),
+            "npv": str(bc.cents(evaluation.npv)),
+            "financial_npv": str(bc.cents(evaluation.financial_npv)),
         },
     }
+
+
+def _benefit_row(b: bc.BenefitItem) -> list:
+    return [
+        b.organisation,
+        str(b.monthly_amount),
+        b.kind,
+        b.cashable,
+        str(b.deadweight),
+        str(b.attribution),
+        str(b.displacement),
+        str(b.drop_off),
+        b.duration_months,
+    ]
+
+
+def _benefit_from_row(row: list) -> bc.BenefitItem:
+    if len(row) == 2:  # version 1
+        return bc.BenefitItem(row[0], Decimal(row[1]))
+    org, amount, kind, cashable, deadweight, attribution, displacement, drop_off, duration = row
+    return bc.BenefitItem(
+        org,
+        Decimal(amount),
+        kind=kind,
+        cashable=cashable,
+        deadweight=Decimal(deadweight),
+        attribution=Decimal(attribution),
+        displacement=Decimal(displacement),
+        drop_off=Decimal(drop_off),
+        duration_months=duration,
+    )
 
 
 def from_snapshot(data: dict) -> tuple[bc.Scenario, bc.SplitRule]:
@@ -110,7 +167,10 @@ def from_snapshot(data: dict) -> tuple[bc.Scenario, bc.SplitRule]:
         intervention_months=data["intervention_months"],
         annual_discount_rate=Decimal(data["annual_discount_rate"]),
         costs=tuple(bc.CostItem(org, kind, Decimal(a)) for org, kind, a in data["costs"]),
-        benefits=tuple(bc.BenefitItem(org, Decimal(a)) for org, a in data["benefits"]),
+        benefits=tuple(_benefit_from_row(row) for row in data["benefits"]),
+        cost_uplift=Decimal(data.get("cost_uplift", "0")),
+        benefit_reduction=Decimal(data.get("benefit_reduction", "0")),
+        benefit_delay_months=data.get("benefit_delay_months", 0),
     )
     split = bc.SplitRule(
         data["split"]["kind"], {org: Decimal(v) for org, v in data["split"]["percentages"]}
@@ -121,3 +181,38 @@ def from_snapshot(data: dict) -> tuple[bc.Scenario, bc.SplitRule]:
 def evaluate_snapshot(data: dict) -> bc.Evaluation:
     scenario, split = from_snapshot(data)
     return bc.evaluate(scenario, split)
+
+
+# --- Figures for documents ------------------------------------------------------------------
+
+
+def _money(value) -> str:
+    return str(bc.cents(value))
+
+
+def report_figures(evaluation: bc.Evaluation) -> dict:
+    """The figures the business case page shows, JSON-safe (money as text in cents), for
+    documents whose payload is hashed and stored: the 2b step report. The switching values
+    are sentences in the active language."""
+    from .sensitivity import switching_sentences
+
+    scenario = evaluation.scenario
+    bcr = evaluation.bcr
+    return {
+        "expected_in_work": str(evaluation.expected_in_work),
+        "pv_costs": _money(evaluation.pv_costs),
+        "pv_cashable": _money(evaluation.pv_cashable),
+        "financial_npv": _money(evaluation.financial_npv),
+        "break_even_month": evaluation.financial_break_even_month,
+        "pv_fiscal": _money(evaluation.pv_fiscal),
+        "pv_economic": _money(evaluation.pv_economic),
+        "pv_social": _money(evaluation.pv_social),
+        "pv_benefits": _money(evaluation.pv_benefits),
+        "npv": _money(evaluation.npv),
+        "bcr": None if bcr is None else str(bcr.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+        "annual_discount_rate": str(scenario.annual_discount_rate),
+        "cost_uplift": str(scenario.cost_uplift),
+        "benefit_reduction": str(scenario.benefit_reduction),
+        "benefit_delay_months": scenario.benefit_delay_months,
+        "switches": switching_sentences(scenario, evaluation),
+    }

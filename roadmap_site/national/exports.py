@@ -13,6 +13,8 @@ from roadmap_site.spreadsheets import Column, Sheet
 from sessions.models import ActionItem, Attendance, AttendanceStatus, Session
 from steps.models import Activity, Measurement, Milestone, Scenario
 from steps.scenarios import evaluate_scenario
+from steps.sheets import SHEET_TITLES as BUSINESS_CASE_SUMMARY_TITLES
+from steps.sheets import summary_sheets
 
 
 def sessions_sheets(region) -> list[Sheet]:
@@ -218,6 +220,17 @@ def business_case_sheets(region) -> list[Sheet]:
             Column(_("Horizon (months)"), "int"),
             Column(_("Intervention months"), "int"),
             Column(_("Annual discount rate"), "rate"),
+            # Issue 18, at the end so that earlier columns keep their place.
+            Column(_("Type of value")),
+            Column(_("Cashable")),
+            Column(_("Deadweight"), "rate"),
+            Column(_("Attribution"), "rate"),
+            Column(_("Displacement"), "rate"),
+            Column(_("Drop-off per year"), "rate"),
+            Column(_("Lasts (months)"), "int"),
+            Column(_("Cost uplift"), "rate"),
+            Column(_("Benefit reduction"), "rate"),
+            Column(_("Benefits start later (months)"), "int"),
         ],
     )
     table = Sheet(
@@ -243,6 +256,7 @@ def business_case_sheets(region) -> list[Sheet]:
             Column(_("Cumulative saving (EUR)"), "money"),
         ],
     )
+    evaluated = []
     for scenario in scenarios:
         parameters = [
             scenario.clients,
@@ -252,17 +266,22 @@ def business_case_sheets(region) -> list[Sheet]:
             scenario.intervention_months,
             scenario.annual_discount_rate,
         ]
+        bias = [scenario.cost_uplift, scenario.benefit_reduction, scenario.benefit_delay_months]
         for cost in scenario.costs.all():
             inputs.rows.append(
                 [scenario.name, _("cost"), cost.organisation.name, cost.get_kind_display(),
-                 cost.amount, *parameters]
+                 cost.amount, *parameters, "", "", None, None, None, None, None, *bias]
             )  # fmt: skip
         for benefit in scenario.benefits.all():
             inputs.rows.append(
                 [scenario.name, _("saving per client in work, a month"),
-                 benefit.organisation.name, "", benefit.monthly_amount, *parameters]
+                 benefit.organisation.name, "", benefit.monthly_amount, *parameters,
+                 benefit.get_kind_display(), _("yes") if benefit.cashable else _("no"),
+                 benefit.deadweight, benefit.attribution, benefit.displacement,
+                 benefit.drop_off, benefit.duration_months, *bias]
             )  # fmt: skip
         evaluation = evaluate_scenario(scenario, organisation_names=names)
+        evaluated.append((scenario.name, evaluation))
         for result in evaluation.organisations:
             table.rows.append(
                 [
@@ -286,7 +305,7 @@ def business_case_sheets(region) -> list[Sheet]:
                     point.cumulative_saving,
                 ]
             )
-    return [inputs, table, series]
+    return [inputs, table, series, *summary_sheets(evaluated)]
 
 
 # The sheets of each export, in order: CSV holds one sheet per file (``?sheet=N``), so the
@@ -298,6 +317,7 @@ SHEET_TITLES = {
         gettext_lazy("Inputs"),
         gettext_lazy("Per organisation"),
         gettext_lazy("Monthly series"),
+        *BUSINESS_CASE_SUMMARY_TITLES,
     ),
     "work-plan": (gettext_lazy("Activities"), gettext_lazy("Milestones")),
     "monitoring": (gettext_lazy("Measurements"),),

@@ -1,6 +1,6 @@
 """Display of business-case figures: money rounded to cents, rates as percentages."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -29,12 +29,33 @@ def percent(value, places=0):
 
 
 @register.filter
+def share(value):
+    """A share as a percentage with only the decimals it needs, at most two: 0.2 → 20 %,
+    0.0225 → 2.25 %, 0.291 → 29.1 %."""
+    if value is None or value == "":
+        return "–"
+    scaled = (Decimal(value) * 100).quantize(Decimal("0.01")).normalize()
+    places = max(0, -scaled.as_tuple().exponent)
+    return percent(value, places)
+
+
+@register.filter
 def decimal1(value):
     if value is None:
         return "–"
     number = Decimal(value)
     places = 0 if number == number.to_integral() else 1
     return number_format(number, decimal_pos=places, use_l10n=True)
+
+
+@register.filter
+def decimal2(value):
+    """A ratio: 2.06 in English, 2,06 in Dutch."""
+    if value is None or value == "":
+        return "–"
+    # number_format cuts decimals off; round half up first, as people do by hand.
+    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=2, use_l10n=True)
 
 
 @register.simple_tag

@@ -23,8 +23,8 @@ from regions.access import can_edit_region, get_region_for_user
 from roadmap_site.formatting import money
 
 from .. import business_case as bc
-from .. import charts, scenarios
-from ..deliverable_forms import BenefitForm, CostForm, ScenarioForm, SplitForm
+from .. import charts, scenarios, sensitivity
+from ..deliverable_forms import DISCOUNT_MKBA, BenefitForm, CostForm, ScenarioForm, SplitForm
 from ..models import (
     BusinessCase,
     Scenario,
@@ -48,6 +48,8 @@ class ScenarioView:
     chart: charts.Chart
     forms: dict = field(default_factory=dict)
     accepted: bool = False
+    tornado: sensitivity.TornadoChart | None = None
+    switches: list = field(default_factory=list)
 
 
 def cumulative_chart(evaluation: bc.Evaluation, name: str, uid: str = "chart") -> charts.Chart:
@@ -136,6 +138,10 @@ def business_case_context(request, region, bound=None, flash="") -> dict:
             sensitivity=bc.break_even_success_rate(evaluation.scenario),
             chart=cumulative_chart(evaluation, scenario.name, f"chart-{scenario.pk}"),
             accepted=bool(decision and decision.accepted_scenario_id == scenario.pk),
+            tornado=sensitivity.tornado_chart(
+                evaluation.scenario, scenario.name, f"tornado-{scenario.pk}"
+            ),
+            switches=sensitivity.switching_sentences(evaluation.scenario, evaluation),
         )
         if can_edit:
             prefix = f"s{scenario.pk}"
@@ -166,7 +172,9 @@ def business_case_context(request, region, bound=None, flash="") -> dict:
                     "lag_months": 6,
                     "horizon_months": 36,
                     "intervention_months": 12,
-                    "annual_discount_rate": "0",
+                    # The Dutch MKBA guidance's rate (issue 18); the form offers others.
+                    "annual_discount_rate": DISCOUNT_MKBA,
+                    "discount_preset": str(DISCOUNT_MKBA),
                 },
             ),
         }
@@ -298,6 +306,13 @@ def benefit_add(request, region_id, scenario_id):
         organisation_id=data["organisation"],
         monthly_amount=data["monthly_amount"],
         description=data["description"],
+        kind=data["kind"],
+        cashable=data["cashable"],
+        deadweight=data["deadweight"],
+        attribution=data["attribution"],
+        displacement=data["displacement"],
+        drop_off=data["drop_off"],
+        duration_months=data["duration_months"],
     )
     return _answer(request, region)
 

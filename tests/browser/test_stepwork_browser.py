@@ -32,6 +32,10 @@ def test_rpl1_builds_a_business_case_and_records_the_2b_decision(
     new = page.locator("#business-case details.card form")
     new.get_by_label("Name").fill("Pilot of ten")
     new.get_by_label("Clients").fill("10")
+    # A new scenario starts at the Dutch MKBA rate; this one is the undiscounted worked check.
+    preset = new.locator("select[name=new-discount_preset]")
+    expect(preset).to_have_value("0.0225")
+    preset.select_option("0")
     new.get_by_role("button", name="Add scenario").click()
     expect(page.locator("#business-case")).to_contain_text("Scenario added.")
     pilot = Scenario.objects.get(business_case__region=region)
@@ -49,6 +53,12 @@ def test_rpl1_builds_a_business_case_and_records_the_2b_decision(
     card.get_by_role("button", name="Add saving").click()
     # 1200 × 10 × 0.4 × 30 months after a lag of 6 = 144000, against 50000 invested.
     expect(card.locator("table.organisations tfoot")).to_contain_text("€ 144,000.00")
+    # The social case, the switching values in words and the tornado follow the figures.
+    expect(card.locator("[data-figure=npv]")).to_have_text("€ 94,000.00")
+    expect(card.locator(".switching-values")).to_contain_text(
+        "at least 13.89 % of clients find work"
+    )
+    expect(card.locator(".tornado-chart svg title")).to_contain_text("Pilot of ten")
 
     card.get_by_role("button", name="Copy to vary").click()
     expect(page.locator("#business-case")).to_contain_text("Scenario copied.")
@@ -60,8 +70,8 @@ def test_rpl1_builds_a_business_case_and_records_the_2b_decision(
     # 1200 × 10 × 0.6 × 30 = 216000: the table, the comparison and the chart follow.
     expect(optimistic.locator("table.organisations tfoot")).to_contain_text("€ 216,000.00")
     expect(page.locator("table.comparison")).to_contain_text("Pilot, optimistic")
-    expect(optimistic.locator("svg desc")).to_contain_text("saved € 216,000.00")
-    expect(card.locator("svg desc")).to_contain_text("saved € 144,000.00")
+    expect(optimistic.locator(".line-chart svg desc")).to_contain_text("saved € 216,000.00")
+    expect(card.locator(".line-chart svg desc")).to_contain_text("saved € 144,000.00")
     assert page.evaluate("window.__noReload") is True
     screenshot("stepwork-business-case")
 

@@ -200,7 +200,13 @@ def test_business_case_inputs_table_and_monthly_series(client, rpl, region):
     workbook = load_workbook(
         io.BytesIO(download(client, rpl, region, "business-case", "xlsx").content)
     )
-    assert workbook.sheetnames == ["Inputs", "Per organisation", "Monthly series"]
+    assert workbook.sheetnames == [
+        "Inputs",
+        "Per organisation",
+        "Monthly series",
+        "Summary",
+        "Switching values",
+    ]
     table = {row[1]: row for row in workbook["Per organisation"].iter_rows(values_only=True)}
     # 10 clients × 0.4 in work × € 1,000 a month, in months 7 to 12.
     assert table["UWV"][3] == pytest.approx(24000)
