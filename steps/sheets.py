@@ -1,6 +1,7 @@
-"""The business case's summary sheets for the spreadsheet export (``regions.exports``): the
-figures of the business case page per scenario, and its switching values, from the same
-calculation. Real numbers, not text: shares as fractions (0.4 is 40 %), money in euros."""
+"""The business case's summary sheets for the spreadsheet export
+(``roadmap_site.national.exports``): the figures of the business case page per scenario,
+and its switching values, from the same calculation. Real numbers, not text: shares as
+fractions (0.4 is 40 %), money in euros."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,11 +21,11 @@ def summary_sheets(evaluated) -> list[Sheet]:
         [
             Column(_("Scenario")),
             Column(_("Clients"), "int"),
-            Column(_("Success rate"), "number"),
+            Column(_("Success rate"), "rate"),
             Column(_("Expected clients in paid work"), "number"),
-            Column(_("Annual discount rate"), "number"),
-            Column(_("Cost uplift"), "number"),
-            Column(_("Benefit reduction"), "number"),
+            Column(_("Annual discount rate"), "rate"),
+            Column(_("Cost uplift"), "rate"),
+            Column(_("Benefit reduction"), "rate"),
             Column(_("Benefits start later (months)"), "int"),
             Column(_("Costs, present value (EUR)"), "money"),
             Column(_("Cashable savings, present value (EUR)"), "money"),
