@@ -142,4 +142,6 @@ def test_dutch_spreadsheets_keep_real_numbers_and_translate_headers(client, npl,
     assert sheet["F2"].value == pytest.approx(1234.56) and sheet["F2"].data_type == "n"
     csv_url = reverse("regions:export", args=[region.pk, "work-plan", "csv"])
     text = client.get(csv_url).content.decode("utf-8-sig")
-    assert "Activiteit" in text and "1234.56" in text and "1.234,56" not in text
+    # Dutch CSV: ';' between fields and a decimal comma, no thousands separator, so that
+    # Dutch Excel and LibreOffice read a number (tests/exports/test_csv_conventions.py).
+    assert "Activiteit;" in text and ";1234,56;" in text and "1.234,56" not in text
