@@ -50,6 +50,17 @@ def english_unless_asked():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache. The national screens cache their fragments
+    under a data version that is bumped on commit, and a test's transaction never
+    commits, so a fragment cached by an earlier test in the same process would otherwise
+    be served to a later one with the same ids (pytest-xdist mixes the order)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashers spend ~0.3 s per password by design; tests create many logins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from regions.access import visible_regions
 from steps.models import Step
+from steps.roadmap import STEPS
 
 from .. import services
 from ..access import (
@@ -22,6 +23,8 @@ from ..access import (
 )
 from ..forms import CodebookImportForm, CodeForm, CodeMergeForm, CodingForm
 from ..models import Code, CodePolarity, Coding
+
+STEP_CODES = {step["code"] for step in STEPS}
 
 # A page of passages a researcher reads through; more would cost rendering time, not data.
 CODINGS_PER_PAGE = 100
@@ -173,7 +176,9 @@ def codings(request):
         queryset = queryset.filter(note__session__region_id=region_id)
         selected["region"] = int(region_id)
     step = request.GET.get("step", "")
-    if step:
+    # Only a step of the roadmap filters: anything else (a NUL byte, which PostgreSQL
+    # refuses in text, included) is ignored like an unknown region.
+    if step in STEP_CODES:
         queryset = queryset.filter(note__session__steps__code=step)
         selected["step"] = step
     theme = request.GET.get("theme", "")

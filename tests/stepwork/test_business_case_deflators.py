@@ -466,6 +466,8 @@ def cases_that_can_switch(draw):
         success_rate=max(scenario.success_rate, D("0.01")),
         lag_months=min(scenario.lag_months, scenario.horizon_months - 1),
         benefit_delay_months=0,
+        # A reduction of 100 % leaves no benefit for any amount to switch.
+        benefit_reduction=min(scenario.benefit_reduction, D("0.99")),
         costs=(*scenario.costs, CostItem("A", "one_off", draw(money) + 1)),
         benefits=(*scenario.benefits, BenefitItem("B", draw(money) + 1)),
     )
