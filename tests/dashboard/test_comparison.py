@@ -1,10 +1,12 @@
 """The comparison table and the charts: who reads them, what they say, CSP-safe SVG."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
+from roadmap_site.national.charts import sessions_per_month
 from steps.models import Intervention, RegionIntervention, TargetGroup
 
 from .conftest import days_ago, session, set_step
@@ -73,3 +75,19 @@ def test_charts_are_svg_without_style_attributes(client, npl, region, other_regi
     assert not re.search(r"\sstyle=", html) and "<style" not in html
     assert 'class="bar late"' in html and 'class="bar running"' in html
     assert re.search(r"Rivierenland, \w+ \d{4}: 2</title>", html)
+
+
+def test_the_heat_map_counts_sessions_held_before_the_region_joined(region):
+    # On 2 February a region that joined that day still shows the sessions it held on 29
+    # and 30 January: the window starts at the first held session's month.
+    region.joined_on = datetime.date(2027, 2, 2)
+    region.save(update_fields=["joined_on"])
+    session(region, "group", datetime.date(2027, 1, 29))
+    session(region, "group", datetime.date(2027, 1, 30))
+    heat = sessions_per_month([region], today=datetime.date(2027, 2, 2))
+    [row] = heat.rows
+    assert [(cell.month, cell.count) for cell in row.cells] == [
+        (datetime.date(2027, 1, 1), 2),
+        (datetime.date(2027, 2, 1), 0),
+    ]
+    assert row.total == 2
