@@ -75,6 +75,10 @@ def test_the_decisions_of_the_held_sessions_on_the_step_are_in_the_report(
     region, parties, stakeholder_user
 ):
     own = stakeholder_user.stakeholder
+    # The report lists who agreed by name; a fixed name keeps the expected order from
+    # depending on the name the factory happened to draw.
+    own.name = "Willem de Boer"
+    own.save(update_fields=["name"])
     kick_off = held_session(region, "1", "Kick-off", 12, present=[own, parties["alderman"]])
     decide(kick_off, "1", "The project group meets monthly.", agreed_by=[own, parties["alderman"]])
     later = held_session(region, "1", "Second meeting", 26)
