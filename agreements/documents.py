@@ -227,7 +227,7 @@ def _deliverables(region: Region, code: str) -> dict:
                 "figures": report_figures(evaluate_scenario(scenario, organisation_names=names)),
             }
             for scenario in Scenario.objects.filter(business_case__region=region).prefetch_related(
-                "costs__organisation", "benefits__organisation"
+                "costs__organisation", "benefits__organisation", "outcomes"
             )
         ]
         found["accepted_scenario"] = _accepted_scenario(region)

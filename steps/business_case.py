@@ -12,6 +12,9 @@ Rules (months are numbered 1..horizon):
   to the horizon, or ``duration_months`` months when that is set. In month m it yields
   ``monthly_amount × clients × success_rate × (1 − deadweight) × (1 − attribution)
   × (1 − displacement) × (1 − benefit_reduction) × (1 − drop_off) ** ((m − start) // 12)``.
+- A benefit tied to a client outcome (``outcome``, not cash) counts the outcome's expected
+  clients instead of ``clients × success_rate``: a better quality of life reached by 12
+  clients is worth 12 × its amount, whoever of them finds work.
 - A month's value is discounted by ``(1 + annual_discount_rate) ** (-(month - 1) / 12)``.
 - Value has a kind: ``fiscal`` (public budgets), ``economic`` (earnings, output) or
   ``social`` (wellbeing). The *financial case* counts cashable fiscal benefits only: they
@@ -93,6 +96,7 @@ class BenefitItem:
     displacement: Decimal = ZERO  # share moved from elsewhere
     drop_off: Decimal = ZERO  # yearly decline after the first year
     duration_months: int | None = None  # None: to the horizon
+    outcome: str | None = None  # a client outcome of the scenario, by name; None: paid work
 
     def __post_init__(self):
         if Decimal(self.monthly_amount) < 0:
@@ -105,11 +109,30 @@ class BenefitItem:
         _share(self.drop_off, "drop-off")
         if self.duration_months is not None and self.duration_months < 1:
             raise BusinessCaseError("A benefit lasts at least one month.")
+        # The financial case is about paid work; value tied to another outcome is never
+        # cash, so it cannot be shared and the switching values stay those of paid work.
+        if self.outcome is not None and self.is_cash:
+            raise BusinessCaseError("Only value that is not cash can be tied to a client outcome.")
 
     @property
     def is_cash(self) -> bool:
         """Money that leaves a budget and can be shared: cashable and fiscal."""
         return self.kind == FISCAL and bool(self.cashable)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A client outcome besides paid work that the scenario expects, e.g. clients moving up
+    the participation ladder: how many clients reach it within the horizon."""
+
+    name: str
+    expected_clients: Decimal
+
+    def __post_init__(self):
+        if not str(self.name).strip():
+            raise BusinessCaseError("A client outcome needs a name.")
+        if Decimal(self.expected_clients) < 0:
+            raise BusinessCaseError("The expected number of clients cannot be negative.")
 
 
 @dataclass(frozen=True)
@@ -126,6 +149,7 @@ class Scenario:
     cost_uplift: Decimal = ZERO  # optimism bias on costs: costs × (1 + uplift)
     benefit_reduction: Decimal = ZERO  # optimism bias on benefits: × (1 − reduction)
     benefit_delay_months: int = 0  # optimism bias: benefits start this much later
+    outcomes: tuple[Outcome, ...] = ()  # client outcomes besides paid work
 
     def __post_init__(self):
         if self.clients < 0:
@@ -143,6 +167,12 @@ class Scenario:
         _share(self.benefit_reduction, "benefit reduction")
         if self.benefit_delay_months < 0:
             raise BusinessCaseError("Months cannot be negative.")
+        names = [outcome.name for outcome in self.outcomes]
+        if len(set(names)) != len(names):
+            raise BusinessCaseError("Two client outcomes have the same name.")
+        for item in self.benefits:
+            if item.outcome is not None and item.outcome not in names:
+                raise BusinessCaseError(f"No client outcome {item.outcome!r} in this scenario.")
 
     @property
     def benefit_start_month(self) -> int:
@@ -152,6 +182,13 @@ class Scenario:
     def expected_in_work(self) -> Decimal:
         """Expected clients in paid work: not rounded, 10 × 0.45 is 4.5 clients."""
         return Decimal(self.clients) * Decimal(self.success_rate)
+
+    def clients_counted(self, item: BenefitItem) -> Decimal:
+        """How many clients a benefit counts: its outcome's expected clients, or those in
+        paid work."""
+        if item.outcome is None:
+            return self.expected_in_work
+        return next(Decimal(o.expected_clients) for o in self.outcomes if o.name == item.outcome)
 
 
 # --- Shared savings ----------------------------------------------------------------------
@@ -278,6 +315,11 @@ class Evaluation:
     months: tuple[MonthPoint, ...] = field(repr=False)
     # Present value of every benefit by kind ("fiscal" includes non-cashable fiscal value).
     pv_by_kind: tuple[tuple[str, Decimal], ...] = ()
+    # Present value of the benefits tied to each client outcome, by outcome name.
+    pv_by_outcome: tuple[tuple[str, Decimal], ...] = ()
+
+    def pv_of_outcome(self, name: str) -> Decimal:
+        return dict(self.pv_by_outcome).get(name, ZERO)
 
     # The financial case: costs against cashable fiscal savings. ``total_saved``, ``roi``
     # and ``break_even_month`` are its figures (as in issue 4).
@@ -409,7 +451,8 @@ def _decay(item: BenefitItem, start_index: int, index: int) -> Decimal:
 
 def _monthly_flows(scenario: Scenario, factors: list[Decimal] | None = None):
     """Discounted rows, index 0 is month 1: {organisation: [cost]}, {organisation: [cash
-    saving]}, {organisation: non-cash value}, {kind: present value of non-cash value}."""
+    saving]}, {organisation: non-cash value}, {kind: present value of non-cash value},
+    {outcome: present value of the value tied to it}."""
     horizon = scenario.horizon_months
     factors = factors if factors is not None else _factors(scenario)
     uplift = ONE + Decimal(scenario.cost_uplift)
@@ -417,6 +460,7 @@ def _monthly_flows(scenario: Scenario, factors: list[Decimal] | None = None):
     savings: dict[str, list[Decimal]] = {}
     non_cash: dict[str, Decimal] = {}
     by_kind = dict.fromkeys(VALUE_KINDS, ZERO)
+    by_outcome = {outcome.name: ZERO for outcome in scenario.outcomes}
     for item in scenario.costs:
         row = costs.setdefault(item.organisation, [ZERO] * horizon)
         amount = Decimal(item.amount) * uplift
@@ -429,7 +473,8 @@ def _monthly_flows(scenario: Scenario, factors: list[Decimal] | None = None):
                 row[index] += amount * factors[index]
     in_work = scenario.expected_in_work
     for item in scenario.benefits:
-        monthly = Decimal(item.monthly_amount) * in_work * _claimed(scenario, item)
+        counted = in_work if item.outcome is None else scenario.clients_counted(item)
+        monthly = Decimal(item.monthly_amount) * counted * _claimed(scenario, item)
         months = _benefit_months(scenario, item)
         values = [
             (index, monthly * _decay(item, months.start, index) * factors[index])
@@ -445,7 +490,9 @@ def _monthly_flows(scenario: Scenario, factors: list[Decimal] | None = None):
             # as total_saved, so that npv equals the financial NPV exactly without non-cash.
             by_kind[item.kind] += total
             non_cash[item.organisation] = non_cash.get(item.organisation, ZERO) + total
-    return costs, savings, non_cash, by_kind
+            if item.outcome is not None:
+                by_outcome[item.outcome] += total
+    return costs, savings, non_cash, by_kind, by_outcome
 
 
 def _break_even(cost_rows, saving_rows, horizon) -> tuple[int | None, list[MonthPoint]]:
@@ -519,7 +566,7 @@ def split_savings(
 def evaluate(scenario: Scenario, split: SplitRule | None = None) -> Evaluation:
     split = split or SplitRule.none()
     horizon = scenario.horizon_months
-    cost_rows, saving_rows, non_cash, by_kind = _monthly_flows(scenario)
+    cost_rows, saving_rows, non_cash, by_kind, by_outcome = _monthly_flows(scenario)
     invested = {org: sum(row, ZERO) for org, row in cost_rows.items()}
     saved = {org: sum(row, ZERO) for org, row in saving_rows.items()}
     for org in non_cash:
@@ -557,6 +604,7 @@ def evaluate(scenario: Scenario, split: SplitRule | None = None) -> Evaluation:
         break_even_month=break_even,
         months=tuple(points),
         pv_by_kind=((FISCAL, total_saved + by_kind[FISCAL]), *list(by_kind.items())[1:]),
+        pv_by_outcome=tuple(by_outcome.items()),
     )
 
 

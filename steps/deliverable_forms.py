@@ -11,6 +11,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from roadmap_site.formatting import money
+
 from . import business_case as bc
 from .models import (
     Activity,
@@ -24,6 +26,7 @@ from .models import (
     TargetGroup,
     ValueKind,
 )
+from .price_index import PriceIndexError, index_amount
 
 
 class OrganisationChoiceField(forms.TypedChoiceField):
@@ -126,17 +129,97 @@ class ScenarioForm(forms.ModelForm):
         return data
 
 
-class CostForm(forms.Form):
+class LibraryPickMixin:
+    """A cost or benefit may take its amount from the national unit-cost library, indexed
+    to a price year. ``library`` is the newest version of each value that fits (built once
+    per page), ``table`` the price index ({year: index})."""
+
+    amount_field = "amount"
+
+    def _add_library_fields(self, library, table):
+        self.library = {version.unit_value_id: version for version in library}
+        self.table = table or {}
+        self.fields["library_value"] = forms.TypedChoiceField(
+            label=_("Or take it from the library"),
+            choices=[("", _("— type the amount —"))]
+            + [
+                (
+                    version.unit_value_id,
+                    f"{version.unit_value.name}: {money(version.amount)} "
+                    f"{version.unit_value.unit} ({version.price_year})",
+                )
+                for version in library
+            ],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.fields["price_year"] = forms.IntegerField(
+            label=_("In prices of"),
+            min_value=1990,
+            max_value=2100,
+            required=False,
+            help_text=_("Empty: the library value's own price year."),
+            widget=forms.NumberInput(attrs={"class": "narrow"}),
+        )
+        self.fields[self.amount_field].required = False
+
+    def _clean_library(self, data):
+        picked = data.get("library_value")
+        amount = data.get(self.amount_field)
+        data["library_version"] = None
+        if picked is None:
+            if data.get("price_year") is not None:
+                self.add_error("price_year", _("A price year applies to a library value only."))
+            elif amount is None and self.amount_field not in self.errors:
+                self.add_error(self.amount_field, _("Type an amount or take one from the library."))
+            return data
+        version = self.library.get(picked)
+        if version is None:
+            self.add_error("library_value", _("This library value is no longer offered."))
+            return data
+        if amount is not None:
+            self.add_error(
+                self.amount_field,
+                _("Leave the amount empty to take the library value, or type it without one."),
+            )
+            return data
+        try:
+            data[self.amount_field] = index_amount(
+                version.amount, version.price_year, data.get("price_year"), self.table
+            )
+        except PriceIndexError:
+            self.add_error(
+                "price_year",
+                _("The price index has no figure for %(years)s.")
+                % {
+                    "years": ", ".join(
+                        str(y)
+                        for y in sorted({version.price_year, data["price_year"]})
+                        if y not in self.table
+                    )
+                },
+            )
+            return data
+        data["library_version"] = version
+        return data
+
+
+class CostForm(LibraryPickMixin, forms.Form):
     organisation = OrganisationChoiceField(label=_("Who pays"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CostKind.choices)
     amount = forms.DecimalField(label=_("Amount (€)"), min_value=0, max_digits=12, decimal_places=2)
     description = forms.CharField(label=_("What for"), max_length=200, required=False)
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), library=(), table=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationChoiceField(
             label=_("Who pays"), organisations=organisations
         )
+        self._add_library_fields(library, table)
+
+    def clean(self):
+        return self._clean_library(super().clean())
 
 
 def _share_field(label, help_text):
@@ -153,7 +236,8 @@ def _share_field(label, help_text):
     )
 
 
-class BenefitForm(forms.Form):
+class BenefitForm(LibraryPickMixin, forms.Form):
+    amount_field = "monthly_amount"
     organisation = OrganisationChoiceField(label=_("Who saves"))
     monthly_amount = forms.DecimalField(
         label=_("Saved per client in work, per month (€)"),
@@ -197,18 +281,69 @@ class BenefitForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "narrow"}),
     )
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), library=(), table=None, outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationChoiceField(
             label=_("Who saves"), organisations=organisations
         )
+        self._add_library_fields(library, table)
+        self.outcomes = {outcome.pk: outcome for outcome in outcomes}
+        if self.outcomes:
+            self.fields["outcome"] = forms.TypedChoiceField(
+                label=_("Counts the clients of"),
+                choices=[("", _("clients in paid work"))]
+                + [(outcome.pk, outcome.name) for outcome in outcomes],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text=_("Value that is not cash can count the clients of another outcome."),
+            )
 
     def clean(self):
-        data = super().clean()
+        data = self._clean_library(super().clean())
         for name in ("deadweight", "attribution", "displacement", "drop_off"):
             if data.get(name) is None and name not in self.errors:
                 data[name] = Decimal(0)  # left empty: no deflator
+        version = data.get("library_version")
+        if version is not None:
+            # The library says what kind of value it is.
+            data["kind"], data["cashable"] = version.unit_value.kind, version.unit_value.cashable
+        outcome = self.outcomes.get(data.get("outcome"))
+        data["outcome"] = outcome
+        if outcome is not None and data.get("kind") == ValueKind.FISCAL and data.get("cashable"):
+            self.add_error(
+                "outcome",
+                _(
+                    "Cashable savings count the clients in paid work; only value that is "
+                    "not cash can be tied to another outcome."
+                ),
+            )
         return data
+
+
+class OutcomeForm(forms.Form):
+    name = forms.CharField(
+        label=_("Client outcome"),
+        max_length=200,
+        help_text=_("e.g. clients moving up the participation ladder, fewer crisis contacts."),
+    )
+    expected_clients = forms.DecimalField(
+        label=_("Clients expected"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
+    )
+
+    def __init__(self, *args, scenario=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scenario = scenario
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if self.scenario is not None and self.scenario.outcomes.filter(name=name).exists():
+            raise forms.ValidationError(_("This scenario already has an outcome of that name."))
+        return name
 
 
 class SplitForm(forms.Form):

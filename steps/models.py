@@ -6,6 +6,7 @@ the questions that do not need a transaction.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -462,6 +463,156 @@ class Scenario(models.Model):
         return self.name
 
 
+# --- 2b: the national unit-cost library ---------------------------------------------------
+
+
+class ValueKind(models.TextChoices):
+    FISCAL = "fiscal", _("fiscal (public budgets)")
+    ECONOMIC = "economic", _("economic (earnings, output)")
+    SOCIAL = "social", _("social (wellbeing)")
+
+
+class LibraryUse(models.TextChoices):
+    COST = "cost", _("a cost")
+    BENEFIT = "benefit", _("a saving or benefit")
+
+
+class UnitValue(models.Model):
+    """A unit value in the national library the national project leader keeps: what an hour
+    of job coaching costs, what a month of social assistance saves. Its amount lives in
+    numbered versions, so a business case can say which one it used."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    unit = models.CharField(_("unit"), max_length=100, help_text=_("e.g. per client per month"))
+    use = models.CharField(_("used as"), max_length=10, choices=LibraryUse.choices)
+    kind = models.CharField(
+        _("kind of value"), max_length=10, choices=ValueKind.choices, default=ValueKind.FISCAL
+    )
+    cashable = models.BooleanField(_("cashable"), default=True)
+    sector = models.CharField(
+        _("usually saved or paid by"), max_length=20, choices=Sector.choices, blank=True
+    )
+    # Seeded figures that only show how the library works; never to be quoted.
+    is_demo = models.BooleanField(_("demo figure, not a source"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["use", "name"]
+        verbose_name = _("library value")
+        verbose_name_plural = _("library values")
+
+    def __str__(self):
+        return self.name
+
+
+class UnitValueVersion(models.Model):
+    """One version of a library value's amount, frozen: a new figure is a new version."""
+
+    unit_value = models.ForeignKey(UnitValue, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    price_year = models.PositiveSmallIntegerField(
+        _("price year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.TextField(_("source"))
+    source_url = models.URLField(_("source link"), blank=True)
+    note = models.TextField(_("what changed"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["unit_value", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_value", "number"], name="unique_unit_value_version"
+            )
+        ]
+        verbose_name = _("library value version")
+        verbose_name_plural = _("library value versions")
+
+    def __str__(self):
+        return f"{self.unit_value} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        # Business cases point at a version; changing it would change them silently.
+        if not self._state.adding:
+            raise ValueError("A library value version cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class PriceIndex(models.Model):
+    """The yearly price index the national project leader keeps, to bring amounts of one
+    price year to another: amount × index(to) / index(from)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    index = models.DecimalField(
+        _("index"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("price index")
+        verbose_name_plural = _("price index")
+
+    def __str__(self):
+        return f"{self.year}: {self.index}"
+
+
+class ScenarioOutcome(models.Model):
+    """A client outcome besides paid work the scenario expects, with how many clients."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="outcomes")
+    name = models.CharField(_("outcome"), max_length=200)
+    expected_clients = models.DecimalField(
+        _("clients expected"), max_digits=9, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    # Who created, changed or deleted it, and when (docs/trust.md).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scenario", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "name"], name="unique_scenario_outcome")
+        ]
+        verbose_name = _("client outcome")
+        verbose_name_plural = _("client outcomes")
+
+    def __str__(self):
+        return self.name
+
+
+def _library_version_field():
+    return models.ForeignKey(
+        UnitValueVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("library value"),
+    )
+
+
+def _price_year_field():
+    return models.PositiveSmallIntegerField(_("price year"), null=True, blank=True)
+
+
 class CostKind(models.TextChoices):
     ONE_OFF = "one_off", _("one-off")
     PER_CLIENT = "per_client", _("per client")
@@ -476,6 +627,11 @@ class ScenarioCost(models.Model):
         _("amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # The library value (and version) the amount came from, and the price year it was
+    # indexed to; the amount itself is the item's own, so a new library version changes
+    # nothing until someone accepts it.
+    library_version = _library_version_field()
+    price_year = _price_year_field()
 
     # Who created, changed or deleted it, and when (docs/trust.md).
     history = HistoricalRecords()
@@ -487,12 +643,6 @@ class ScenarioCost(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.get_kind_display()} {self.amount}"
-
-
-class ValueKind(models.TextChoices):
-    FISCAL = "fiscal", _("fiscal (public budgets)")
-    ECONOMIC = "economic", _("economic (earnings, output)")
-    SOCIAL = "social", _("social (wellbeing)")
 
 
 def _share_field(label):
@@ -527,6 +677,17 @@ class ScenarioBenefit(models.Model):
     duration_months = models.PositiveSmallIntegerField(
         _("lasts (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    # Value reached by the clients of an outcome besides paid work (never cash).
+    outcome = models.ForeignKey(
+        ScenarioOutcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="benefits",
+        verbose_name=_("client outcome"),
+    )
+    library_version = _library_version_field()
+    price_year = _price_year_field()
 
     # Who created, changed or deleted it, and when (docs/trust.md).
     history = HistoricalRecords()

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +40,10 @@ DEFAULT_INDICATORS = {
     SAVED: (gettext_lazy("Benefit payments saved"), "€"),
 }
 
+# The client outcomes besides paid work that the accepted scenario states get an
+# indicator each, keyed "outcome-<name as a slug>".
+OUTCOME_PREFIX = "outcome-"
+
 MONTHS_PER_PERIOD = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3}
 MAX_IMPORT_BYTES = 1_000_000
 
@@ -54,10 +59,36 @@ def accepted_evaluation(region) -> tuple[Decision | None, bc.Evaluation | None]:
     return decision, evaluate_snapshot(decision.accepted_scenario_snapshot)
 
 
+def outcome_keys(outcomes) -> dict[str, str]:
+    """{outcome name: indicator key}: a slug of the name, numbered when two names make the
+    same slug, within the key's 50 characters."""
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    for number, outcome in enumerate(outcomes, start=1):
+        base = (OUTCOME_PREFIX + (slugify(outcome.name) or str(number)))[:46].rstrip("-")
+        key, suffix = base, 2
+        while key in taken:
+            key, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(key)
+        keys[outcome.name] = key
+    return keys
+
+
+def _outcome_expected(key: str, evaluation: bc.Evaluation) -> Decimal | None:
+    names = {k: name for name, k in outcome_keys(evaluation.scenario.outcomes).items()}
+    if key not in names:
+        return None
+    outcome = next(o for o in evaluation.scenario.outcomes if o.name == names[key])
+    return Decimal(outcome.expected_clients)
+
+
 def projection(indicator: Indicator, evaluation: bc.Evaluation | None) -> list | None:
     """What the accepted scenario expects per period, or None when it says nothing about
     this indicator. Periods beyond the scenario's horizon have no projection."""
-    if evaluation is None or indicator.key not in (ENROLLED, PAID_WORK_KEY, COSTS, SAVED):
+    if evaluation is None:
+        return None
+    outcome = _outcome_expected(indicator.key, evaluation)
+    if outcome is None and indicator.key not in (ENROLLED, PAID_WORK_KEY, COSTS, SAVED):
         return None
     length = MONTHS_PER_PERIOD[indicator.period_kind]
     months = evaluation.months
@@ -68,7 +99,10 @@ def projection(indicator: Indicator, evaluation: bc.Evaluation | None) -> list |
         if first > len(months):
             values.append(None)
             continue
-        if indicator.key == ENROLLED:
+        if outcome is not None:
+            # Like paid work: reached from the month after the lag on.
+            values.append(outcome if last > scenario.lag_months else Decimal(0))
+        elif indicator.key == ENROLLED:
             values.append(Decimal(scenario.clients))
         elif indicator.key == PAID_WORK_KEY:
             # Clients are in work from the month after the lag on.
@@ -83,6 +117,9 @@ def projection(indicator: Indicator, evaluation: bc.Evaluation | None) -> list |
 def steady_target(key: str, evaluation: bc.Evaluation, period_kind: str) -> Decimal | None:
     """The target per period once the scenario runs: what dashboards compare against."""
     length = MONTHS_PER_PERIOD[period_kind]
+    outcome = _outcome_expected(key, evaluation)
+    if outcome is not None:
+        return outcome
     if key == ENROLLED:
         return Decimal(evaluation.scenario.clients)
     if key == PAID_WORK_KEY:
@@ -123,6 +160,35 @@ def indicators_setup(region, start_date=None) -> list[Indicator]:
                 indicator.target_per_period = target
                 indicator.derived_from_id = decision.accepted_scenario_id
                 indicator.horizon_months = horizon
+        indicator.save()
+        result.append(indicator)
+    if evaluation is not None:
+        result += _outcome_indicators(region, evaluation, decision, existing, start_date)
+    return result
+
+
+def _outcome_indicators(region, evaluation, decision, existing, start_date) -> list[Indicator]:
+    """One indicator per client outcome of the accepted scenario, its target the clients
+    expected; an indicator made for an earlier accepted scenario stays with its measurements."""
+    result = []
+    horizon = evaluation.scenario.horizon_months
+    order = len(DEFAULT_INDICATORS)
+    for number, (name, key) in enumerate(outcome_keys(evaluation.scenario.outcomes).items()):
+        with translation.override(settings.LANGUAGE_CODE):
+            unit = str(gettext_lazy("clients"))
+        indicator = existing.get(key) or Indicator(
+            region=region,
+            key=key,
+            name=name[:200],
+            unit=unit,
+            order=order + number,
+            horizon_months=horizon,
+            start_date=start_date,
+            higher_is_better=True,
+        )
+        indicator.target_per_period = steady_target(key, evaluation, indicator.period_kind)
+        indicator.derived_from_id = decision.accepted_scenario_id
+        indicator.horizon_months = horizon
         indicator.save()
         result.append(indicator)
     return result

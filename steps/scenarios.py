@@ -10,12 +10,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import business_case as bc
 from .models import Organisation, Scenario
 
-# 2: benefits carry their kind and deflators, scenarios their optimism bias. Version 1
-# snapshots read with the defaults, which give exactly their figures.
-SNAPSHOT_VERSION = 2
+# 2: benefits carry their kind and deflators, scenarios their optimism bias. 3: client
+# outcomes besides paid work, benefits tied to them, and where each amount came from in
+# the unit-cost library. Older snapshots read with the defaults, which give exactly their
+# figures.
+SNAPSHOT_VERSION = 3
 
 
-def benefit_item(benefit) -> bc.BenefitItem:
+def benefit_item(benefit, outcome_names: dict[int, str] | None = None) -> bc.BenefitItem:
     return bc.BenefitItem(
         benefit.organisation.name,
         Decimal(benefit.monthly_amount),
@@ -26,10 +28,17 @@ def benefit_item(benefit) -> bc.BenefitItem:
         displacement=Decimal(benefit.displacement),
         drop_off=Decimal(benefit.drop_off),
         duration_months=benefit.duration_months,
+        outcome=(
+            None
+            if benefit.outcome_id is None
+            else (outcome_names or {}).get(benefit.outcome_id) or benefit.outcome.name
+        ),
     )
 
 
 def to_calculation(scenario: Scenario) -> bc.Scenario:
+    outcomes = list(scenario.outcomes.all())
+    names = {outcome.pk: outcome.name for outcome in outcomes}
     return bc.Scenario(
         name=scenario.name,
         clients=scenario.clients,
@@ -42,10 +51,13 @@ def to_calculation(scenario: Scenario) -> bc.Scenario:
             bc.CostItem(cost.organisation.name, cost.kind, Decimal(cost.amount))
             for cost in scenario.costs.all()
         ),
-        benefits=tuple(benefit_item(benefit) for benefit in scenario.benefits.all()),
+        benefits=tuple(benefit_item(benefit, names) for benefit in scenario.benefits.all()),
         cost_uplift=Decimal(scenario.cost_uplift),
         benefit_reduction=Decimal(scenario.benefit_reduction),
         benefit_delay_months=scenario.benefit_delay_months,
+        outcomes=tuple(
+            bc.Outcome(outcome.name, Decimal(outcome.expected_clients)) for outcome in outcomes
+        ),
     )
 
 
@@ -107,6 +119,13 @@ def snapshot(scenario_model: Scenario) -> dict:
         "cost_uplift": str(calculation.cost_uplift),
         "benefit_reduction": str(calculation.benefit_reduction),
         "benefit_delay_months": calculation.benefit_delay_months,
+        "outcomes": [[o.name, str(o.expected_clients)] for o in calculation.outcomes],
+        # Where the amounts came from: [library value name, version, price year] per item,
+        # or None for an amount typed in. Kept for the record; the figures use the amounts.
+        "library": {
+            "costs": [_provenance(cost) for cost in scenario_model.costs.all()],
+            "benefits": [_provenance(benefit) for benefit in scenario_model.benefits.all()],
+        },
         "split": {
             "kind": evaluation.split.kind,
             "percentages": [[org, str(value)] for org, value in evaluation.split.percentages],
@@ -126,6 +145,13 @@ def snapshot(scenario_model: Scenario) -> dict:
     }
 
 
+def _provenance(item) -> list | None:
+    version = item.library_version
+    if version is None:
+        return None
+    return [version.unit_value.name, version.number, item.price_year or version.price_year]
+
+
 def _benefit_row(b: bc.BenefitItem) -> list:
     return [
         b.organisation,
@@ -137,13 +163,15 @@ def _benefit_row(b: bc.BenefitItem) -> list:
         str(b.displacement),
         str(b.drop_off),
         b.duration_months,
+        b.outcome,
     ]
 
 
 def _benefit_from_row(row: list) -> bc.BenefitItem:
     if len(row) == 2:  # version 1
         return bc.BenefitItem(row[0], Decimal(row[1]))
-    org, amount, kind, cashable, deadweight, attribution, displacement, drop_off, duration = row
+    org, amount, kind, cashable, deadweight, attribution, displacement, drop_off, duration = row[:9]
+    outcome = row[9] if len(row) > 9 else None  # version 3
     return bc.BenefitItem(
         org,
         Decimal(amount),
@@ -154,6 +182,7 @@ def _benefit_from_row(row: list) -> bc.BenefitItem:
         displacement=Decimal(displacement),
         drop_off=Decimal(drop_off),
         duration_months=duration,
+        outcome=outcome,
     )
 
 
@@ -171,6 +200,7 @@ def from_snapshot(data: dict) -> tuple[bc.Scenario, bc.SplitRule]:
         cost_uplift=Decimal(data.get("cost_uplift", "0")),
         benefit_reduction=Decimal(data.get("benefit_reduction", "0")),
         benefit_delay_months=data.get("benefit_delay_months", 0),
+        outcomes=tuple(bc.Outcome(name, Decimal(n)) for name, n in data.get("outcomes", [])),
     )
     split = bc.SplitRule(
         data["split"]["kind"], {org: Decimal(v) for org, v in data["split"]["percentages"]}
@@ -200,6 +230,7 @@ def report_figures(evaluation: bc.Evaluation) -> dict:
     bcr = evaluation.bcr
     return {
         "expected_in_work": str(evaluation.expected_in_work),
+        "outcomes": [[o.name, str(o.expected_clients)] for o in scenario.outcomes],
         "pv_costs": _money(evaluation.pv_costs),
         "pv_cashable": _money(evaluation.pv_cashable),
         "financial_npv": _money(evaluation.financial_npv),

@@ -11,7 +11,11 @@ from roadmap_site.spreadsheets import Column, Sheet
 from . import business_case as bc
 from .sensitivity import parameter_label
 
-SHEET_TITLES = (gettext_lazy("Summary"), gettext_lazy("Switching values"))
+SHEET_TITLES = (
+    gettext_lazy("Summary"),
+    gettext_lazy("Switching values"),
+    gettext_lazy("Client outcomes"),
+)
 
 
 def summary_sheets(evaluated) -> list[Sheet]:
@@ -49,8 +53,27 @@ def summary_sheets(evaluated) -> list[Sheet]:
             Column(_("Breaks even as long as it is")),
         ],
     )
+    outcomes = Sheet(
+        _("Client outcomes"),
+        [
+            Column(_("Scenario")),
+            Column(_("Client outcome")),
+            Column(_("Clients expected"), "number"),
+            Column(_("Value tied to it, present value (EUR)"), "money"),
+        ],
+    )
     for name, evaluation in evaluated:
         scenario = evaluation.scenario
+        outcomes.rows.append([name, _("Paid work"), evaluation.expected_in_work, None])
+        for outcome in scenario.outcomes:
+            outcomes.rows.append(
+                [
+                    name,
+                    outcome.name,
+                    outcome.expected_clients,
+                    evaluation.pv_of_outcome(outcome.name),
+                ]
+            )
         summary.rows.append(
             [
                 name,
@@ -83,4 +106,4 @@ def summary_sheets(evaluated) -> list[Sheet]:
                     _("at least") if switch.direction == "at_least" else _("at most"),
                 ]
             )
-    return [summary, switching]
+    return [summary, switching, outcomes]

@@ -54,6 +54,32 @@ urlpatterns = [
         name="item_delete",
     ),
     path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/"
+        "<str:kind>/<int:item_id>/library-update/",
+        views.item_library_update,
+        name="item_library_update",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/outcomes/",
+        views.outcome_add,
+        name="outcome_add",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/outcomes/"
+        "<int:outcome_id>/delete/",
+        views.outcome_delete,
+        name="outcome_delete",
+    ),
+    # The national unit-cost library and price index
+    path("unit-costs/", views.unit_cost_library, name="library"),
+    path("unit-costs/values/", views.unit_value_create, name="unit_value_create"),
+    path(
+        "unit-costs/values/<int:value_id>/versions/",
+        views.unit_value_revise,
+        name="unit_value_revise",
+    ),
+    path("unit-costs/price-index/", views.price_index_save, name="price_index_save"),
+    path(
         "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/split/",
         views.split_update,
         name="split_update",

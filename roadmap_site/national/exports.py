@@ -197,12 +197,25 @@ def action_items_sheets(region) -> list[Sheet]:
     return [sheet]
 
 
+def _library_columns(item) -> list:
+    version = item.library_version
+    if version is None:
+        return ["", None, None]
+    return [version.unit_value.name, version.number, item.price_year or version.price_year]
+
+
 def business_case_sheets(region) -> list[Sheet]:
     """Inputs of every scenario, the per-organisation table and the monthly series, as the
     business case page computes them (``steps.scenarios.evaluate_scenario``)."""
     scenarios = list(
         Scenario.objects.filter(business_case__region=region)
-        .prefetch_related("costs__organisation", "benefits__organisation")
+        .prefetch_related(
+            "costs__organisation",
+            "benefits__organisation",
+            "outcomes",
+            "costs__library_version__unit_value",
+            "benefits__library_version__unit_value",
+        )
         .order_by("order", "pk")
     )
     names = dict(Organisation.objects.values_list("pk", "name"))
@@ -231,6 +244,12 @@ def business_case_sheets(region) -> list[Sheet]:
             Column(_("Cost uplift"), "rate"),
             Column(_("Benefit reduction"), "rate"),
             Column(_("Benefits start later (months)"), "int"),
+            # Where the amount came from in the unit-cost library, and the outcome whose
+            # clients a benefit counts (empty: the clients in paid work).
+            Column(_("Library value")),
+            Column(_("Library version"), "int"),
+            Column(_("Price year"), "int"),
+            Column(_("Counts the clients of")),
         ],
     )
     table = Sheet(
@@ -267,10 +286,12 @@ def business_case_sheets(region) -> list[Sheet]:
             scenario.annual_discount_rate,
         ]
         bias = [scenario.cost_uplift, scenario.benefit_reduction, scenario.benefit_delay_months]
+        outcomes = {outcome.pk: outcome.name for outcome in scenario.outcomes.all()}
         for cost in scenario.costs.all():
             inputs.rows.append(
                 [scenario.name, _("cost"), cost.organisation.name, cost.get_kind_display(),
-                 cost.amount, *parameters, "", "", None, None, None, None, None, *bias]
+                 cost.amount, *parameters, "", "", None, None, None, None, None, *bias,
+                 *_library_columns(cost), ""]
             )  # fmt: skip
         for benefit in scenario.benefits.all():
             inputs.rows.append(
@@ -278,7 +299,8 @@ def business_case_sheets(region) -> list[Sheet]:
                  benefit.organisation.name, "", benefit.monthly_amount, *parameters,
                  benefit.get_kind_display(), _("yes") if benefit.cashable else _("no"),
                  benefit.deadweight, benefit.attribution, benefit.displacement,
-                 benefit.drop_off, benefit.duration_months, *bias]
+                 benefit.drop_off, benefit.duration_months, *bias,
+                 *_library_columns(benefit), outcomes.get(benefit.outcome_id, "")]
             )  # fmt: skip
         evaluation = evaluate_scenario(scenario, organisation_names=names)
         evaluated.append((scenario.name, evaluation))

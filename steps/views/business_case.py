@@ -23,13 +23,22 @@ from regions.access import can_edit_region, get_region_for_user
 from roadmap_site.formatting import money
 
 from .. import business_case as bc
-from .. import charts, scenarios, sensitivity
-from ..deliverable_forms import DISCOUNT_MKBA, BenefitForm, CostForm, ScenarioForm, SplitForm
+from .. import charts, library, scenarios, sensitivity
+from ..deliverable_forms import (
+    DISCOUNT_MKBA,
+    BenefitForm,
+    CostForm,
+    OutcomeForm,
+    ScenarioForm,
+    SplitForm,
+)
 from ..models import (
     BusinessCase,
+    LibraryUse,
     Scenario,
     ScenarioBenefit,
     ScenarioCost,
+    ScenarioOutcome,
 )
 from ..selectors import accepted_decision
 from .common import is_stakeholder, region_organisations, respond
@@ -50,6 +59,9 @@ class ScenarioView:
     accepted: bool = False
     tornado: sensitivity.TornadoChart | None = None
     switches: list = field(default_factory=list)
+    # Items whose library value has a newer version (each item also carries its own
+    # ``library_change``, None when nothing changed).
+    library_changes: list = field(default_factory=list)
 
 
 def cumulative_chart(evaluation: bc.Evaluation, name: str, uid: str = "chart") -> charts.Chart:
@@ -95,15 +107,17 @@ def cumulative_chart(evaluation: bc.Evaluation, name: str, uid: str = "chart") -
 
 
 def _scenarios(region):
+    items = ("organisation", "library_version__unit_value")
     return list(
         Scenario.objects.filter(business_case__region=region).prefetch_related(
-            Prefetch("costs", ScenarioCost.objects.select_related("organisation")),
-            Prefetch("benefits", ScenarioBenefit.objects.select_related("organisation")),
+            Prefetch("costs", ScenarioCost.objects.select_related(*items)),
+            Prefetch("benefits", ScenarioBenefit.objects.select_related(*items, "outcome")),
+            "outcomes",
         )
     )
 
 
-def business_case_context(request, region, bound=None, flash="") -> dict:
+def business_case_context(request, region, bound=None, flash="", error="") -> dict:
     """``bound`` maps (form name, scenario id or None) to a refused form to show again."""
     bound = bound or {}
     can_edit = can_edit_region(request.user, region)
@@ -120,6 +134,7 @@ def business_case_context(request, region, bound=None, flash="") -> dict:
         "can_edit": can_edit,
         "accepted": accepted,
         "flash": flash,
+        "error": error,
         "summary_only": is_stakeholder(request.user),
     }
     if context["summary_only"]:
@@ -127,6 +142,13 @@ def business_case_context(request, region, bound=None, flash="") -> dict:
         return context
     organisations = region_organisations(region)
     names = {org.pk: org.name for org in organisations}
+    latest = library.latest_versions()
+    table = library.index_table()
+    picks = {
+        use: [v for v in latest.values() if v.unit_value.use == use] for use in LibraryUse.values
+    }
+    for versions in picks.values():
+        versions.sort(key=lambda v: v.unit_value.name)
     rows = []
     for scenario in _scenarios(region):
         for item in (*scenario.costs.all(), *scenario.benefits.all()):
@@ -143,15 +165,32 @@ def business_case_context(request, region, bound=None, flash="") -> dict:
             ),
             switches=sensitivity.switching_sentences(evaluation.scenario, evaluation),
         )
+        for item in (*scenario.costs.all(), *scenario.benefits.all()):
+            item.library_change = library.library_change(item, latest, table)
+            if item.library_change is not None:
+                view.library_changes.append(item.library_change)
         if can_edit:
             prefix = f"s{scenario.pk}"
             view.forms = {
                 "scenario": bound.get(("scenario", scenario.pk))
                 or ScenarioForm(instance=scenario, prefix=prefix),
                 "cost": bound.get(("cost", scenario.pk))
-                or CostForm(prefix=f"{prefix}-cost", organisations=organisations),
+                or CostForm(
+                    prefix=f"{prefix}-cost",
+                    organisations=organisations,
+                    library=picks[LibraryUse.COST],
+                    table=table,
+                ),
                 "benefit": bound.get(("benefit", scenario.pk))
-                or BenefitForm(prefix=f"{prefix}-benefit", organisations=organisations),
+                or BenefitForm(
+                    prefix=f"{prefix}-benefit",
+                    organisations=organisations,
+                    library=picks[LibraryUse.BENEFIT],
+                    table=table,
+                    outcomes=scenario.outcomes.all(),
+                ),
+                "outcome": bound.get(("outcome", scenario.pk))
+                or OutcomeForm(prefix=f"{prefix}-outcome"),
                 "split": bound.get(("split", scenario.pk))
                 or SplitForm(
                     prefix=f"{prefix}-split", organisations=organisations, scenario=scenario
@@ -186,12 +225,12 @@ def _page_url(region):
     return reverse("steps:business_case", args=[region.pk])
 
 
-def _answer(request, region, *, bound=None, status=200, flash=""):
+def _answer(request, region, *, bound=None, status=200, flash="", error=""):
     return respond(
         request,
         template=TEMPLATE,
         partial=PARTIAL,
-        context=business_case_context(request, region, bound, flash),
+        context=business_case_context(request, region, bound, flash, error),
         url=_page_url(region),
         status=status,
     )
@@ -202,6 +241,11 @@ def _answer(request, region, *, bound=None, status=200, flash=""):
 def business_case(request, region_id):
     region = get_region_for_user(request.user, region_id)
     return TemplateResponse(request, TEMPLATE, business_case_context(request, region))
+
+
+def _library_picks(use) -> dict:
+    versions = [v for v in library.latest_versions().values() if v.unit_value.use == use]
+    return {"library": versions, "table": library.index_table()}
 
 
 def _scenario(request, region_id, scenario_id):
@@ -248,15 +292,26 @@ def scenario_copy(request, region_id, scenario_id):
     """A copy to vary: the quickest way from a pilot to a full-scale scenario."""
     region, scenario = _scenario(request, region_id, scenario_id)
     costs, benefits = list(scenario.costs.all()), list(scenario.benefits.all())
+    outcomes = list(scenario.outcomes.all())
     scenario.pk = None
     scenario._state.adding = True
     scenario.name = _("Copy of %(name)s") % {"name": scenario.name}
     scenario.order = scenario.business_case.scenarios.count()
     scenario.save()
+    copied = {}
+    for outcome in outcomes:
+        old_pk = outcome.pk
+        outcome.pk = None
+        outcome._state.adding = True
+        outcome.scenario = scenario
+        outcome.save()
+        copied[old_pk] = outcome
     for item in (*costs, *benefits):
         item.pk = None
         item._state.adding = True
         item.scenario = scenario
+        if getattr(item, "outcome_id", None) is not None:
+            item.outcome = copied[item.outcome_id]
         item.save()
     return _answer(request, region, flash=_("Scenario copied."))
 
@@ -274,7 +329,10 @@ def scenario_delete(request, region_id, scenario_id):
 def cost_add(request, region_id, scenario_id):
     region, scenario = _scenario(request, region_id, scenario_id)
     form = CostForm(
-        request.POST, prefix=f"s{scenario.pk}-cost", organisations=region_organisations(region)
+        request.POST,
+        prefix=f"s{scenario.pk}-cost",
+        organisations=region_organisations(region),
+        **_library_picks(LibraryUse.COST),
     )
     if not form.is_valid():
         return _answer(request, region, bound={("cost", scenario.pk): form}, status=422)
@@ -285,6 +343,8 @@ def cost_add(request, region_id, scenario_id):
         kind=data["kind"],
         amount=data["amount"],
         description=data["description"],
+        library_version=data["library_version"],
+        price_year=data["price_year"] if data["library_version"] else None,
     )
     return _answer(request, region)
 
@@ -297,6 +357,8 @@ def benefit_add(request, region_id, scenario_id):
         request.POST,
         prefix=f"s{scenario.pk}-benefit",
         organisations=region_organisations(region),
+        outcomes=scenario.outcomes.all(),
+        **_library_picks(LibraryUse.BENEFIT),
     )
     if not form.is_valid():
         return _answer(request, region, bound={("benefit", scenario.pk): form}, status=422)
@@ -313,6 +375,9 @@ def benefit_add(request, region_id, scenario_id):
         displacement=data["displacement"],
         drop_off=data["drop_off"],
         duration_months=data["duration_months"],
+        outcome=data["outcome"],
+        library_version=data["library_version"],
+        price_year=data["price_year"] if data["library_version"] else None,
     )
     return _answer(request, region)
 
@@ -344,3 +409,54 @@ def split_update(request, region_id, scenario_id):
     scenario.split_percentages = form.cleaned_data["percentages"]
     scenario.save(update_fields=["split_kind", "split_percentages", "updated_at"])
     return _answer(request, region, flash=_("Savings split saved."))
+
+
+@login_required
+@require_POST
+def item_library_update(request, region_id, scenario_id, kind, item_id):
+    """Accept the newest version of the item's library value (never done silently)."""
+    region, scenario = _scenario(request, region_id, scenario_id)
+    model = {"cost": ScenarioCost, "benefit": ScenarioBenefit}.get(kind)
+    if model is None:
+        raise Http404("No such item.")
+    item = get_object_or_404(model, pk=item_id, scenario=scenario)
+    updated = library.item_update_from_library(item)
+    return _answer(
+        request,
+        region,
+        flash=_("Amount updated to the library's newest value.") if updated else "",
+    )
+
+
+@login_required
+@require_POST
+def outcome_add(request, region_id, scenario_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    form = OutcomeForm(request.POST, prefix=f"s{scenario.pk}-outcome", scenario=scenario)
+    if not form.is_valid():
+        return _answer(request, region, bound={("outcome", scenario.pk): form}, status=422)
+    ScenarioOutcome.objects.create(
+        scenario=scenario,
+        name=form.cleaned_data["name"],
+        expected_clients=form.cleaned_data["expected_clients"],
+        order=scenario.outcomes.count(),
+    )
+    return _answer(request, region, flash=_("Client outcome added."))
+
+
+@login_required
+@require_POST
+def outcome_delete(request, region_id, scenario_id, outcome_id):
+    region, scenario = _scenario(request, region_id, scenario_id)
+    outcome = get_object_or_404(ScenarioOutcome, pk=outcome_id, scenario=scenario)
+    if outcome.benefits.exists():
+        # Removing it would quietly make its benefits count the clients in paid work.
+        return _answer(
+            request,
+            region,
+            status=409,
+            error=_("Remove the benefits that count the clients of “%(name)s” first.")
+            % {"name": outcome.name},
+        )
+    outcome.delete()
+    return _answer(request, region, flash=_("Client outcome removed."))
