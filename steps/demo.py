@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from regions.models import Region
 
-from . import monitoring, services
+from . import library, monitoring, services
 from .models import (
     Activity,
     BusinessCase,
@@ -20,8 +20,10 @@ from .models import (
     Scenario,
     ScenarioBenefit,
     ScenarioCost,
+    ScenarioOutcome,
     Step,
     TargetGroup,
+    UnitValue,
     WorkPlan,
 )
 
@@ -364,7 +366,7 @@ def _social_case(scenario: Scenario, number: int, orgs) -> None:
         )
 
 
-def record_deliverables(region: Region, number: int, world) -> None:
+def record_deliverables(region: Region, number: int, world, first=None) -> None:
     """What the region produced before its story is played: the rules ask for it."""
     orgs = world.organisations
     data = TARGET_GROUPS.get(number)
@@ -402,6 +404,7 @@ def record_deliverables(region: Region, number: int, world) -> None:
                     scenario=scenario, organisation=orgs[org], monthly_amount=amount
                 )
             _social_case(scenario, number, orgs)
+            _library_and_outcomes(scenario, number, first or {})
     if number in WORK_PLANS:
         title, activities, milestones = WORK_PLANS[number]
         plan = WorkPlan.objects.create(region=region, title=title)
@@ -439,9 +442,140 @@ def record_monitoring(region: Region, number: int, world) -> None:
     monitoring.indicators_setup(region)  # targets per month now that the period is a month
 
 
+# --- The national unit-cost library (issue 18): demo figures, not a source ----------------
+
+DEMO_SOURCE = "Demo figure, not a source."
+
+# name: (unit, used as, kind, cashable, sector, [(amount, price year, days ago)])
+LIBRARY = {
+    "IPS route, per client": (
+        "per client",
+        "cost",
+        "fiscal",
+        True,
+        "mhc",
+        [(4200, 2024, 400)],
+    ),
+    "Work-focused meeting, per month": (
+        "per month",
+        "cost",
+        "fiscal",
+        True,
+        "municipality",
+        [(1500, 2024, 400)],
+    ),
+    "Social assistance benefit": (
+        "per client in work per month",
+        "benefit",
+        "fiscal",
+        True,
+        "municipality",
+        # The second figure came after region 2 built its case: its page offers it.
+        [(350, 2024, 400), (365, 2025, 30)],
+    ),
+    "UWV benefit payment": (
+        "per client in work per month",
+        "benefit",
+        "fiscal",
+        True,
+        "ssi",
+        [(200, 2024, 400)],
+    ),
+    "Crisis contact capacity": (
+        "per client per month",
+        "benefit",
+        "fiscal",
+        False,
+        "mhc",
+        [(120, 2024, 400)],
+    ),
+    "Quality of life (wellbeing value)": (
+        "per client per month",
+        "benefit",
+        "social",
+        False,
+        "client",
+        [(400, 2024, 400)],
+    ),
+}
+
+PRICE_INDEX = {2020: "100.00", 2021: "102.70", 2022: "113.10", 2023: "117.60", 2024: "121.30",
+               2025: "125.10", 2026: "128.20"}  # fmt: skip
+
+# organisation: the library value its demo items came from (when the amounts are the same)
+LIBRARY_ITEMS = {
+    "Kustzorg GGZ": "IPS route, per client",
+    "Gemeente Heuveldorp": "Work-focused meeting, per month",
+    "Sociale Dienst Zuiderkust": "Social assistance benefit",
+    "UWV Zuiderkust": "UWV benefit payment",
+}
+
+# (region, scenario): [(outcome, clients expected, the benefit descriptions tied to it)]
+OUTCOMES = {
+    (2, "Full scale, 100 clients"): [
+        ("Clients moving up the participation ladder", "30", ()),
+        # 40 clients, as many as find work, so the figures stay those of the story.
+        ("Clients with fewer crisis contacts", "40", ("Fewer crisis contacts",)),
+    ],
+    (3, "Ten clients, optimistic (30 %)"): [
+        ("Clients moving up the participation ladder", "4", ()),
+    ],
+}
+
+
+def seed_library(world) -> dict[str, object]:
+    """The demo library and price index, once; {name: first version}."""
+    first = {}
+    for name, (unit, use, kind, cashable, sector, versions) in LIBRARY.items():
+        value = UnitValue.objects.filter(name=name).first()
+        if value is None:
+            amount, year, days_ago = versions[0]
+            value = library.unit_value_create(
+                by=None, name=name, unit=unit, use=use, kind=kind, cashable=cashable,
+                sector=sector, amount=Decimal(amount), price_year=year,
+                valid_from=world.day(days_ago), valid_to=None, source=DEMO_SOURCE,
+                is_demo=True,
+            )  # fmt: skip
+        first[name] = value.versions.order_by("number").first()
+    for year, index in PRICE_INDEX.items():
+        if not library.index_table().get(year):
+            library.price_index_set(year=year, index=Decimal(index), source=DEMO_SOURCE)
+    return first
+
+
+def seed_library_revisions(world) -> None:
+    """The library figures that came after the demo regions built their cases."""
+    for name, (*_rest, versions) in LIBRARY.items():
+        value = UnitValue.objects.get(name=name)
+        for amount, year, days_ago in versions[value.versions.count() :]:
+            library.unit_value_revise(
+                unit_value=value, by=None, amount=Decimal(amount), price_year=year,
+                valid_from=world.day(days_ago), valid_to=None, source=DEMO_SOURCE,
+                note="New national figure.",
+            )  # fmt: skip
+
+
+def _library_and_outcomes(scenario: Scenario, number: int, first) -> None:
+    for item in (*scenario.costs.all(), *scenario.benefits.all()):
+        name = LIBRARY_ITEMS.get(item.organisation.name)
+        version = first.get(name)
+        amount = item.amount if isinstance(item, ScenarioCost) else item.monthly_amount
+        if version is not None and version.amount == amount and not item.description:
+            item.library_version = version
+            item.save()
+    for order, (name, expected, tied) in enumerate(OUTCOMES.get((number, scenario.name), [])):
+        outcome = ScenarioOutcome.objects.create(
+            scenario=scenario, name=name, expected_clients=Decimal(expected), order=order
+        )
+        for description in tied:
+            scenario.benefits.filter(description__startswith=description).update(outcome=outcome)
+
+
 def seed(world) -> None:
+    first = seed_library(world)
     for number in sorted(world.new_regions):
         region = world.regions[number]
-        record_deliverables(region, number, world)
+        record_deliverables(region, number, world, first)
         play(region, STORIES[number], world, world.users[f"rpl{number}"])
         record_monitoring(region, number, world)
+    seed_library_revisions(world)

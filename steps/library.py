@@ -169,7 +169,11 @@ def item_update_from_library(item) -> bool:
     """Take the newest version of the item's library value, indexed to the item's price
     year. False when there is nothing newer (a post sent twice changes it once)."""
     model = type(item)
-    item = model.objects.select_for_update().select_related("library_version").get(pk=item.pk)
+    item = (
+        model.objects.select_for_update(of=("self",))
+        .select_related("library_version")
+        .get(pk=item.pk)
+    )
     change = library_change(item, latest_versions(), index_table())
     if change is None or change.proposed is None:
         return False

@@ -72,6 +72,7 @@ def _business_case_children(region, ids):
         ("steps.Scenario", {"business_case_id__in": ids}),
         ("steps.ScenarioCost", {"scenario_id__in": scenarios}),
         ("steps.ScenarioBenefit", {"scenario_id__in": scenarios}),
+        ("steps.ScenarioOutcome", {"scenario_id__in": scenarios}),
     ]
 
 
