@@ -65,8 +65,8 @@ def outcome_keys(outcomes) -> dict[str, str]:
     keys: dict[str, str] = {}
     taken: set[str] = set()
     for number, outcome in enumerate(outcomes, start=1):
-        base = (OUTCOME_PREFIX + (slugify(outcome.name) or str(number)))[:46].rstrip("-")
-        key, suffix = base, 2
+        key = (OUTCOME_PREFIX + (slugify(outcome.name) or str(number)))[:50].rstrip("-")
+        base, suffix = key[:46].rstrip("-"), 2
         while key in taken:
             key, suffix = f"{base}-{suffix}", suffix + 1
         taken.add(key)

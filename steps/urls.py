@@ -47,6 +47,18 @@ urlpatterns = [
         views.benefit_add,
         name="benefit_add",
     ),
+    # Before the item paths below, whose <kind> would take "outcomes".
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/outcomes/",
+        views.outcome_add,
+        name="outcome_add",
+    ),
+    path(
+        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/outcomes/"
+        "<int:outcome_id>/delete/",
+        views.outcome_delete,
+        name="outcome_delete",
+    ),
     path(
         "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/"
         "<str:kind>/<int:item_id>/delete/",
@@ -58,17 +70,6 @@ urlpatterns = [
         "<str:kind>/<int:item_id>/library-update/",
         views.item_library_update,
         name="item_library_update",
-    ),
-    path(
-        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/outcomes/",
-        views.outcome_add,
-        name="outcome_add",
-    ),
-    path(
-        "regions/<int:region_id>/business-case/scenarios/<int:scenario_id>/outcomes/"
-        "<int:outcome_id>/delete/",
-        views.outcome_delete,
-        name="outcome_delete",
     ),
     # The national unit-cost library and price index
     path("unit-costs/", views.unit_cost_library, name="library"),

@@ -95,3 +95,29 @@ def test_the_2b_report_shows_the_clients_then_the_financial_then_the_social_case
     assert "Benefit-cost ratio" in text and "2.06" in text
     assert "at least 19.45 % of clients find work" in text
     assert "cannot be shared" in text
+
+
+def test_the_2b_report_names_the_client_outcomes_of_the_accepted_scenario(
+    eager_celery, django_capture_on_commit_callbacks, region, business_case
+):
+    from steps.models import ScenarioOutcome
+
+    pilot = business_case.accepted_scenario
+    ladder = ScenarioOutcome.objects.create(
+        scenario=pilot, name="Clients moving up the participation ladder", expected_clients=6
+    )
+    ScenarioBenefit.objects.create(
+        scenario=pilot,
+        organisation=pilot.benefits.first().organisation,
+        monthly_amount=Decimal("100"),
+        kind="social",
+        cashable=False,
+        outcome=ladder,
+    )
+    business_case.accepted_scenario_snapshot = snapshot(pilot)
+    business_case.save()
+    text = render_step_report(region_step(region, "2b"), django_capture_on_commit_callbacks)
+    text = text.replace("\xa0", " ")
+    outcome = text.index("Clients moving up the participation ladder: 6 clients expected")
+    assert text.index("Clients' outcomes") < outcome < text.index("Financial case")
+    assert "€ 18,000.00" in text  # 100 × 6 clients × 30 months of social value
