@@ -37,3 +37,28 @@ def test_the_region_page_panel_says_what_each_step_recorded(client, django_user_
     page = client.get(f"/regions/{four.pk}/").content.decode()
     assert "no target group yet · 0 interventions chosen" in page
     assert "0 scenarios" in page and "no version published yet" in page
+
+
+def test_the_demo_library_is_marked_and_region_2_is_offered_a_new_figure(client, django_user_model):
+    from steps.models import Indicator, UnitValue
+
+    call_command("seed_demo", force=True, verbosity=0)
+    assert UnitValue.objects.count() == 6
+    assert not UnitValue.objects.filter(is_demo=False).exists()
+    client.force_login(django_user_model.objects.get(username="npl"))
+    assert "demo figure, not a source" in client.get("/unit-costs/").content.decode()
+    two = Region.objects.get(owner__username="rpl2")
+    page = client.get(f"/regions/{two.pk}/business-case/").content.decode().replace("\xa0", " ")
+    assert "Library value changed from € 350.00 to € 365.00." in page
+    assert "Clients moving up the participation ladder: 30 clients expected" in page
+    # The accepted pilot keeps its story: break-even in month 28.
+    assert "month 28" in page
+    three = Region.objects.get(owner__username="rpl3")
+    indicator = Indicator.objects.get(
+        region=three, key="outcome-clients-moving-up-the-participation-ladder"
+    )
+    assert indicator.target_per_period == 4
+    # Seeding again adds no value and no version.
+    call_command("seed_demo", force=True, verbosity=0)
+    assert UnitValue.objects.count() == 6
+    assert UnitValue.objects.get(name="Social assistance benefit").versions.count() == 2

@@ -327,3 +327,15 @@ def test_the_page_query_count_does_not_grow_with_library_items_and_outcomes(
     client.force_login(rpl)
     with django_assert_max_num_queries(17):
         assert client.get(url(region)).status_code == 200
+
+
+@pytest.mark.parametrize("values", [2, 12])
+def test_the_library_page_query_count_does_not_grow_with_values(
+    client, npl, values, index_table, django_assert_max_num_queries
+):
+    for number in range(values):
+        value = add_value(name=f"Value {number}")
+        revise(value, "400")
+    client.force_login(npl)
+    with django_assert_max_num_queries(9):
+        assert client.get(LIBRARY).status_code == 200

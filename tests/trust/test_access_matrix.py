@@ -73,6 +73,7 @@ CODE_NOTE = outcomes(HIDDEN, npl=OK, researcher=OK, rpl=DENIED, anonymous=LOGIN)
 CODEBOOK_READ = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 CODEBOOK_WRITE = outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN)
 NETWORK = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
+KEEP_LIBRARY = outcomes(DENIED, npl=OK, anonymous=LOGIN)
 
 
 @dataclass
@@ -101,6 +102,10 @@ def of_agreement(key, name):
 
 def obj(name):
     return lambda world: {"pk": world[name].pk}
+
+
+def obj_as(key, name):
+    return lambda world: {key: world[name].pk}
 
 
 def region_step(code):
@@ -156,8 +161,33 @@ MATRIX: dict[str, Entry] = {
             "cost_add",
             "benefit_add",
             "split_update",
+            "outcome_add",
         ]
     },
+    "steps:outcome_delete": Entry(
+        WRITE_REGION,
+        lambda world: {
+            "region_id": world["region"].pk,
+            "scenario_id": world["scenario"].pk,
+            "outcome_id": world["outcome"].pk,
+        },
+        method="post",
+    ),
+    "steps:item_library_update": Entry(
+        WRITE_REGION,
+        lambda world: {
+            "region_id": world["region"].pk,
+            "scenario_id": world["scenario"].pk,
+            "kind": "cost",
+            "item_id": world["cost"].pk,
+        },
+        method="post",
+    ),
+    # The national unit-cost library: everyone reads it, the national project leader keeps it.
+    "steps:library": Entry(EVERYONE_LOGGED_IN),
+    "steps:unit_value_create": Entry(KEEP_LIBRARY, method="post"),
+    "steps:unit_value_revise": Entry(KEEP_LIBRARY, obj_as("value_id", "unit_value"), method="post"),
+    "steps:price_index_save": Entry(KEEP_LIBRARY, method="post"),
     "steps:item_delete": Entry(
         WRITE_REGION,
         lambda world: {
@@ -400,6 +430,7 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         session=session, user=researcher, text="The insurer has no budget for work outcomes."
     )
     code = Code.objects.get(name="Organisation of funding")
+    from steps import library as steps_library
     from steps import services as step_services
     from steps.models import (
         Activity,
@@ -410,6 +441,7 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         RegionIntervention,
         Scenario,
         ScenarioCost,
+        ScenarioOutcome,
         TargetGroup,
         TargetGroupPassage,
         WorkPlan,
@@ -455,6 +487,23 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         ),
         "calendar_token": CalendarFeed.for_user(region.owner).token,
         "scenario": scenario,
+        "outcome": ScenarioOutcome.objects.create(
+            scenario=scenario, name="Fewer crisis contacts", expected_clients=3
+        ),
+        "unit_value": steps_library.unit_value_create(
+            by=None,
+            name="IPS route",
+            unit="per client",
+            use="cost",
+            kind="fiscal",
+            cashable=True,
+            sector="mhc",
+            amount=4200,
+            price_year=2024,
+            valid_from=datetime.date(2025, 1, 1),
+            valid_to=None,
+            source="Demo figure",
+        ),  # fmt: skip
         "cost": ScenarioCost.objects.create(
             scenario=scenario, organisation=payer, kind="one_off", amount=1000
         ),

@@ -40,19 +40,23 @@ class Command(BaseCommand):
             client.force_login(user)
             for region in Region.objects.order_by("name"):
                 for page in PAGES:
-                    url = f"/regions/{region.pk}/{page}/"
-                    client.get(url)  # warm up templates
-                    timings = []
-                    for _ in range(runs):
-                        with CaptureQueriesContext(connection) as queries:
-                            start = time.perf_counter()
-                            response = client.get(url)
-                            timings.append(time.perf_counter() - start)
-                        assert response.status_code == 200, url
-                    self.stdout.write(
-                        f"{region.name:<20} {page:<14} "
-                        f"{statistics.median(timings) * 1000:7.1f} ms  {len(queries):3d} queries"
-                    )
+                    self.time_page(client, f"/regions/{region.pk}/{page}/", region.name, page, runs)
+            # The national unit-cost library (issue 18).
+            self.time_page(client, "/unit-costs/", "national", "unit costs", runs)
+
+    def time_page(self, client, url, where, page, runs):
+        client.get(url)  # warm up templates
+        timings = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append(time.perf_counter() - start)
+            assert response.status_code == 200, url
+        self.stdout.write(
+            f"{where:<20} {page:<14} "
+            f"{statistics.median(timings) * 1000:7.1f} ms  {len(queries):3d} queries"
+        )
 
     def time_calculation(self, runs):
         """What the business case page computes per scenario, on a large one: 120 months,
