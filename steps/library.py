@@ -34,6 +34,20 @@ def latest_versions() -> dict[int, UnitValueVersion]:
     return latest
 
 
+def offered(latest: dict[int, UnitValueVersion], use: str, today: datetime.date):
+    """The newest versions a region may pick for a cost or a benefit, by name: a value
+    whose newest version stopped being valid is no longer offered."""
+    return sorted(
+        (
+            version
+            for version in latest.values()
+            if version.unit_value.use == use
+            and (version.valid_to is None or version.valid_to >= today)
+        ),
+        key=lambda version: version.unit_value.name,
+    )
+
+
 def library_entries():
     """Every library value with its versions, newest first: the library page."""
     return UnitValue.objects.prefetch_related("versions__recorded_by").order_by("use", "name")

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -144,11 +145,8 @@ def business_case_context(request, region, bound=None, flash="", error="") -> di
     names = {org.pk: org.name for org in organisations}
     latest = library.latest_versions()
     table = library.index_table()
-    picks = {
-        use: [v for v in latest.values() if v.unit_value.use == use] for use in LibraryUse.values
-    }
-    for versions in picks.values():
-        versions.sort(key=lambda v: v.unit_value.name)
+    today = timezone.localdate()
+    picks = {use: library.offered(latest, use, today) for use in LibraryUse.values}
     rows = []
     for scenario in _scenarios(region):
         for item in (*scenario.costs.all(), *scenario.benefits.all()):
@@ -244,7 +242,7 @@ def business_case(request, region_id):
 
 
 def _library_picks(use) -> dict:
-    versions = [v for v in library.latest_versions().values() if v.unit_value.use == use]
+    versions = library.offered(library.latest_versions(), use, timezone.localdate())
     return {"library": versions, "table": library.index_table()}
 
 

@@ -164,3 +164,13 @@ def test_the_spreadsheet_has_the_client_outcomes_sheet(client, rpl, region, pilo
         row for row in inputs[1:] if row[header.index("Type of value")] == "social (wellbeing)"
     )
     assert social[header.index("Counts the clients of")] == LADDER
+
+
+def test_stakeholders_read_the_outcomes_of_the_accepted_scenario(
+    client, stakeholder_user, region, pilot, tied
+):
+    record_2b_go(region, pilot)
+    client.force_login(stakeholder_user)
+    page = client.get(url(region)).content.decode()
+    assert f"{LADDER}: 6 clients expected" in page
+    assert "4 of them are expected to find paid work" in page

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from steps import library
 from steps.models import (
@@ -339,3 +340,25 @@ def test_the_library_page_query_count_does_not_grow_with_values(
     client.force_login(npl)
     with django_assert_max_num_queries(9):
         assert client.get(LIBRARY).status_code == 200
+
+
+def test_a_value_no_longer_valid_is_not_offered(client, rpl, region, orgs, pilot):
+    value = add_value(name="Old benefit table")
+    library.unit_value_revise(
+        unit_value=value,
+        by=None,
+        amount=Decimal("360"),
+        price_year=2024,
+        valid_from=DAY,
+        # Yesterday, whatever day the test runs.
+        valid_to=timezone.localdate() - datetime.timedelta(days=1),
+        source="Last year's table",
+    )
+    add_value(name="Current benefit table")
+    client.force_login(rpl)
+    page = client.get(url(region)).content.decode()
+    assert "Current benefit table" in page and "Old benefit table" not in page
+    data = benefit_post(pilot, organisation=orgs["municipality"].pk, library_value=value.pk)
+    response = client.post(f"{url(region)}scenarios/{pilot.pk}/benefits/", data)
+    assert response.status_code == 422
+    assert not pilot.benefits.filter(library_version__isnull=False).exists()
