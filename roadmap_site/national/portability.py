@@ -147,6 +147,9 @@ def natural_key(obj):
         return _code_path(obj)
     if name == "steps.intervention":
         return [obj.region.name if obj.region_id else None, obj.code]
+    if name == "steps.unitvalueversion":
+        # The national unit-cost library: an item names the value and version it came from.
+        return [obj.unit_value.name, obj.number]
     if model is Stakeholder:
         return {
             "name": obj.name,
@@ -340,6 +343,11 @@ class _Resolver:
             if region_name is None:
                 return model.objects.filter(region__isnull=True, code=code).first()
             return model.objects.filter(region__name=region_name, code=code).first()
+        if name == "steps.unitvalueversion":
+            # Another installation's library may not have it: the item keeps its amount and
+            # loses only the link.
+            value_name, number = key
+            return model.objects.filter(unit_value__name=value_name, number=number).first()
         if model is Stakeholder:
             return self.stakeholder(key)
         return None

@@ -206,6 +206,7 @@ def test_business_case_inputs_table_and_monthly_series(client, rpl, region):
         "Monthly series",
         "Summary",
         "Switching values",
+        "Client outcomes",
     ]
     table = {row[1]: row for row in workbook["Per organisation"].iter_rows(values_only=True)}
     # 10 clients × 0.4 in work × € 1,000 a month, in months 7 to 12.
