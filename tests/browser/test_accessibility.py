@@ -76,6 +76,7 @@ MAIN_PAGES = {
         ("codebook", url("sessions:codebook")),
         ("code", url("sessions:code_edit", lambda: code("Personal motives"))),
         ("business case", url("steps:business_case", HEUVELLAND)),
+        ("unit-cost library", url("steps:library")),
         ("target group", url("steps:target_group", HEUVELLAND)),
         ("work plan", url("steps:work_plan", HEUVELLAND)),
         ("monitoring", url("steps:monitoring", HEUVELLAND)),
