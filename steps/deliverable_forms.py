@@ -345,6 +345,15 @@ class OutcomeForm(forms.Form):
             raise forms.ValidationError(_("This scenario already has an outcome of that name."))
         return name
 
+    def clean_expected_clients(self):
+        expected = self.cleaned_data["expected_clients"]
+        if self.scenario is not None and expected > self.scenario.clients:
+            raise forms.ValidationError(
+                _("More clients than the %(clients)s who take part in this scenario.")
+                % {"clients": self.scenario.clients}
+            )
+        return expected
+
 
 class SplitForm(forms.Form):
     """The shared-savings proposal: a kind, and a percentage per organisation for the kinds

@@ -174,3 +174,12 @@ def test_stakeholders_read_the_outcomes_of_the_accepted_scenario(
     page = client.get(url(region)).content.decode()
     assert f"{LADDER}: 6 clients expected" in page
     assert "4 of them are expected to find paid work" in page
+
+
+def test_an_outcome_cannot_expect_more_clients_than_take_part(client, rpl, region, pilot):
+    client.force_login(rpl)
+    data = outcome_post(pilot, name=LADDER, expected_clients="11")
+    response = client.post(f"{url(region)}scenarios/{pilot.pk}/outcomes/", data)
+    assert response.status_code == 422
+    assert "More clients than the 10 who take part in this scenario." in response.content.decode()
+    assert not pilot.outcomes.exists()
