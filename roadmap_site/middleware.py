@@ -28,3 +28,27 @@ class AbsoluteSessionLifetimeMiddleware:
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Keep what a logged-in user saw out of every cache, the browser's included.
+
+    Region pages, notes and downloads carry personal data. Without this, after logging out
+    on a shared computer the next person could open them again from the browser's history
+    (back button) or a proxy could keep a copy. ``private`` forbids shared caches,
+    ``no-store`` the browser's own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Read before the view runs: a logout empties request.user, yet the answer to the
+        # logout still belongs to the person who was logged in.
+        user = getattr(request, "user", None)
+        authenticated = user is not None and user.is_authenticated
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if authenticated or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Records the logged-in user on every history entry a request writes.
     "simple_history.middleware.HistoryRequestMiddleware",
     "roadmap_site.middleware.AbsoluteSessionLifetimeMiddleware",
+    # Cache-Control: private, no-store on everything a logged-in user is sent.
+    "roadmap_site.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,15 +161,23 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Login protection (django-axes): five failures for the same login from the same address
-# lock that pair out for an hour; the admin can unlock earlier (Axes → Access attempts).
+# lock that pair out for an hour, so a stranger cannot lock the owner out; one address
+# that fails ROADMAP_LOGIN_ADDRESS_FAILURE_LIMIT times in that hour, across any logins,
+# is refused too. The admin can unlock earlier (Axes → Access attempts).
 AXES_FAILURE_LIMIT = env_int("ROADMAP_LOGIN_FAILURE_LIMIT", 5)
+ROADMAP_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("ROADMAP_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind the proxy the client address arrives in X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The number of reverse proxies in front of the app that append to X-Forwarded-For (the
+# proxy in docker-compose.yml is one). 0: the app faces the clients and ignores the header,
+# which anyone could write. See roadmap_site.auth.client_address.
+ROADMAP_TRUSTED_PROXIES = env_int("ROADMAP_TRUSTED_PROXIES", 0)
+if ROADMAP_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("ROADMAP_TRUSTED_PROXIES must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "roadmap_site.auth.client_address"
 
 LOGIN_URL = "login"
 LOGIN_URL_PATH = "/accounts/login/"

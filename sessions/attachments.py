@@ -27,6 +27,8 @@ MAX_NAME_LENGTH = 200
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_MEMBERS = 2000
+# Control, format (bidirectional overrides) and line or paragraph separator characters.
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 # Which name extensions fit each detected content.
 EXTENSIONS = {
@@ -42,6 +44,50 @@ EXTENSIONS = {
 }
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# OpenDocument files name their own type in their first member, ``mimetype``: that text is
+# written by whoever made the file, so it is only ever looked up here, never stored or sent
+# as it came (a crafted one carried a line break and a header of its own).
+ODF_TYPES = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.text-template": "ott",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.spreadsheet-template": "ots",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/vnd.oasis.opendocument.presentation-template": "otp",
+    "application/vnd.oasis.opendocument.graphics": "odg",
+    "application/vnd.oasis.opendocument.graphics-template": "otg",
+    "application/vnd.oasis.opendocument.formula": "odf",
+    "application/vnd.oasis.opendocument.chart": "odc",
+}
+
+# Every type an attachment can be served with; anything else (a row written before the fixed
+# list, or imported from elsewhere) is served as plain bytes.
+CONTENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/vnd.ms-office",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        *ODF_TYPES,
+    }
+)
+
+
+def served_type(stored: str) -> str:
+    """The Content-Type to send for an attachment stored with ``stored``."""
+    return stored if stored in CONTENT_TYPES else "application/octet-stream"
+
+
+def served_name(stored: str) -> str:
+    """The download name without characters that cannot travel in a header."""
+    name = "".join(char for char in stored if unicodedata.category(char) not in INVISIBLE)
+    return name.strip() or "attachment"
 
 
 def sniff(head: bytes, upload=None) -> tuple[str, str] | None:
@@ -71,9 +117,9 @@ def _sniff_zip(upload) -> tuple[str, str] | None:
             _check_archive(archive, upload.size)
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                if mimetype.startswith("application/vnd.oasis.opendocument."):
-                    return mimetype, "od" + mimetype.rsplit(".", 1)[-1][0]
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if mimetype in ODF_TYPES:
+                    return mimetype, ODF_TYPES[mimetype]
             if "[Content_Types].xml" in names:
                 if any(n.startswith("word/") for n in names):
                     return (
@@ -124,7 +170,7 @@ def check_name(name: str, extension: str) -> None:
     """Refuse a file name that hides what the file is; see the module docstring."""
     if not name or not name.strip():
         raise ValidationError(_("The file has no name."))
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in name):
+    if any(unicodedata.category(char) in INVISIBLE for char in name):
         raise ValidationError(
             _("The file name contains invisible or control characters; rename the file.")
         )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from regions.access import can_edit_region
 
 from ..access import get_attachment_for_user, get_session_for_user, sessions_for_user
-from ..attachments import check_upload
+from ..attachments import check_upload, served_name, served_type
 from ..forms import ActionItemForm, AttachmentForm, SessionDecisionForm
 from ..models import ActionItem, ActionStatus, Attachment
 from ..selectors import session_for_page
@@ -115,8 +115,8 @@ def attachment_download(request, pk):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        filename=served_name(attachment.original_name),
+        content_type=served_type(attachment.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -183,3 +183,65 @@ def test_names_the_request_parser_lets_through_are_checked_too(name):
 
     with pytest.raises(ValidationError):
         check_name(name, "pdf")
+
+
+def opendocument(mimetype: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "mimetype",
+    [
+        b"application/vnd.oasis.opendocument.text\r\nX-Injected: yes",
+        b"application/vnd.oasis.opendocument.text; charset=evil",
+        b"application/vnd.oasis.opendocument.nonsense",
+    ],
+)
+def test_an_opendocument_that_names_a_crafted_type_is_refused(client, rpl, session, mimetype):
+    client.force_login(rpl)
+    response = upload(client, session, "minutes.odt", opendocument(mimetype))
+    assert response.status_code == 422
+    assert "Only PDF" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, mimetype",
+    [
+        ("minutes.odt", "application/vnd.oasis.opendocument.text"),
+        ("budget.ods", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("pitch.odp", "application/vnd.oasis.opendocument.presentation"),
+        ("letter.ott", "application/vnd.oasis.opendocument.text-template"),
+    ],
+)
+def test_a_real_opendocument_is_stored_and_served_with_its_own_type(
+    client, rpl, session, name, mimetype
+):
+    client.force_login(rpl)
+    assert upload(client, session, name, opendocument(mimetype.encode())).status_code == 200
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == mimetype
+    response = client.get(reverse("sessions:attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == mimetype
+
+
+def test_an_attachment_stored_with_a_crafted_type_or_name_still_downloads(client, rpl, session):
+    # Rows written before the fixed list (or imported from elsewhere) may hold anything.
+    client.force_login(rpl)
+    assert upload(client, session, "minutes.pdf", PDF).status_code == 200
+    attachment = Attachment.objects.get()
+    Attachment.objects.filter(pk=attachment.pk).update(
+        content_type="application/vnd.oasis.opendocument.text\r\nX-Injected: yes",
+        original_name="minutes\r\nX-Injected: yes.pdf",
+    )
+    response = client.get(reverse("sessions:attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert "X-Injected" not in response.headers
+    assert "\r" not in response["Content-Disposition"]
+    assert "\n" not in response["Content-Disposition"]
