@@ -360,8 +360,10 @@ class ActionItem(models.Model):
     def is_overdue(self, today=None) -> bool:
         """Open and past its due date (due today is not overdue yet)."""
         today = today or timezone.localdate()
-        return self.status == ActionStatus.OPEN and self.due_date is not None and (
-            self.due_date < today
+        return (
+            self.status == ActionStatus.OPEN
+            and self.due_date is not None
+            and (self.due_date < today)
         )
 
     @property

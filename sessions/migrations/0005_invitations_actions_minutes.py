@@ -7,121 +7,210 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0006_calendar_feed_language'),
-        ('roadmap_sessions', '0004_history'),
+        ("regions", "0006_calendar_feed_language"),
+        ("roadmap_sessions", "0004_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='actionitem',
-            name='owner_notified_at',
+            model_name="actionitem",
+            name="owner_notified_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='actionitem',
-            name='reminded_for',
+            model_name="actionitem",
+            name="reminded_for",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='invited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='invitation sent'),
+            model_name="attendance",
+            name="invited_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="invitation sent"),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='reminded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='reminder sent'),
+            model_name="attendance",
+            name="reminded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="reminder sent"),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='replied_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='replied at'),
+            model_name="attendance",
+            name="replied_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="replied at"),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='reply',
-            field=models.CharField(blank=True, choices=[('', 'no reply yet'), ('accepted', 'accepted'), ('declined', 'declined'), ('tentative', 'tentative')], default='', max_length=10, verbose_name='reply'),
+            model_name="attendance",
+            name="reply",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "no reply yet"),
+                    ("accepted", "accepted"),
+                    ("declined", "declined"),
+                    ("tentative", "tentative"),
+                ],
+                default="",
+                max_length=10,
+                verbose_name="reply",
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='reply_token',
+            model_name="attendance",
+            name="reply_token",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name='historicalsession',
-            name='sequence',
+            model_name="historicalsession",
+            name="sequence",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='session',
-            name='sequence',
+            model_name="session",
+            name="sequence",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.CreateModel(
-            name='MinutesReview',
+            name="MinutesReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('stakeholder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='regions.stakeholder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "stakeholder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="regions.stakeholder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'minutes review',
-                'verbose_name_plural': 'minutes reviews',
-                'ordering': ['revision', 'stakeholder__name'],
+                "verbose_name": "minutes review",
+                "verbose_name_plural": "minutes reviews",
+                "ordering": ["revision", "stakeholder__name"],
             },
         ),
         migrations.CreateModel(
-            name='MinutesAmendment',
+            name="MinutesAmendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='proposed amendment')),
-                ('proposed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'waiting for the project leader'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='', max_length=10, verbose_name='outcome')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='roadmap_sessions.minutesreview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="proposed amendment")),
+                ("proposed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "waiting for the project leader"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amendments",
+                        to="roadmap_sessions.minutesreview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'minutes amendment',
-                'verbose_name_plural': 'minutes amendments',
-                'ordering': ['review', 'proposed_at', 'id'],
+                "verbose_name": "minutes amendment",
+                "verbose_name_plural": "minutes amendments",
+                "ordering": ["review", "proposed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MinutesRevision',
+            name="MinutesRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='revision')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('deadline', models.DateField(verbose_name='respond by')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('locked_at', models.DateTimeField(blank=True, null=True, verbose_name='locked at')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='minutes', to='roadmap_sessions.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="revision")),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("deadline", models.DateField(verbose_name="respond by")),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "locked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="locked at"),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="minutes",
+                        to="roadmap_sessions.session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'minutes revision',
-                'verbose_name_plural': 'minutes revisions',
-                'ordering': ['session', '-number'],
+                "verbose_name": "minutes revision",
+                "verbose_name_plural": "minutes revisions",
+                "ordering": ["session", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='minutesreview',
-            name='revision',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='roadmap_sessions.minutesrevision'),
+            model_name="minutesreview",
+            name="revision",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="roadmap_sessions.minutesrevision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='minutesrevision',
-            constraint=models.UniqueConstraint(fields=('session', 'number'), name='unique_minutes_number'),
+            model_name="minutesrevision",
+            constraint=models.UniqueConstraint(
+                fields=("session", "number"), name="unique_minutes_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='minutesreview',
-            constraint=models.UniqueConstraint(fields=('revision', 'stakeholder'), name='unique_minutes_review'),
+            model_name="minutesreview",
+            constraint=models.UniqueConstraint(
+                fields=("revision", "stakeholder"), name="unique_minutes_review"
+            ),
         ),
     ]

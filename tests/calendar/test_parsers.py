@@ -265,4 +265,3 @@ def test_an_organiser_without_an_address_sends_from_the_site(settings, rpl, regi
     calendar = Calendar.from_ical(invitation(session, organizer=rpl, attendances=[]))
     [event] = calendar.walk("VEVENT")
     assert str(event["organizer"]) == "mailto:roadmap@roadmap.example"
-
