@@ -5,13 +5,18 @@ board report. The rendering task itself, ``render_document``, sits beside what i
 
 from celery import shared_task
 
+from roadmap_site.mail import outbox
+
 from . import documents
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_documents() -> dict:
-    """Periodic (celery beat): re-queue documents whose task was lost."""
-    return documents.sweep()
+    """Periodic (celery beat): re-queue documents whose task was lost, and mail that waits
+    too long in the outbox (broker down when it was queued, worker lost)."""
+    result = documents.sweep()
+    result["mail"] = outbox.sweep()
+    return result
 
 
 @shared_task(ignore_result=True)

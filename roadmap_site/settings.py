@@ -7,6 +7,7 @@ instead of being guessed around.
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "simple_history",
     "roadmap_site.audit",
     "roadmap_site.national",
+    "roadmap_site.mail",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Documents whose render task was lost (worker killed, broker down when asked) are sent
     # again; see agreements/documents.py for the limits.
     "sweep-documents": {"task": "agreements.tasks.sweep_documents", "schedule": 60.0},
+    # The weekly digest (docs/mail.md), Monday morning.
+    "weekly-digest": {
+        "task": "roadmap_site.mail.digest.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
+    # Approval requests still open after five working days get one reminder.
+    "approval-reminders": {
+        "task": "agreements.tasks.remind_approvals",
+        "schedule": crontab(minute=30, hour=8),
+    },
     # What has lain in a region's bin for BIN_RETENTION_DAYS is deleted for good.
     "purge-bin": {"task": "roadmap_site.audit.tasks.purge_bin", "schedule": 3600.0},
     # Session mails of the day: reminders to invitees who have not replied, action items
@@ -288,6 +300,48 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 BIN_RETENTION_DAYS = 30
+
+# Mail (docs/mail.md). EMAIL_URL names the SMTP server: smtp://user:pass@host:587 speaks
+# STARTTLS (required), smtps://user:pass@host:465 TLS from the start; ?starttls=0 after an
+# smtp:// address sends in the clear, for a relay on the same machine. Without EMAIL_URL
+# (the embedded default) every mail is written to var/mail/ and shown on the Outbox page.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+ROADMAP_MAIL_DIR = Path(os.environ.get("ROADMAP_MAIL_DIR", VAR_DIR / "mail"))
+if EMAIL_URL:
+    _email = urlsplit(EMAIL_URL)
+    if _email.scheme not in {"smtp", "smtps"} or not _email.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must look like smtp://user:pass@host:587 or smtps://…, not {EMAIL_URL!r}."
+        )
+    _email_query = {k: v[-1] for k, v in parse_qs(_email.query).items()}
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = _email.scheme == "smtp" and _email_query.get("starttls", "1") not in {
+        "0",
+        "false",
+    }
+else:
+    EMAIL_BACKEND = "roadmap_site.mail.backends.FileBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Roadmap <roadmap@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as people outside reach it: every link in a mail starts with it.
+ROADMAP_SITE_URL = os.environ.get("ROADMAP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlsplit(ROADMAP_SITE_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(
+        f"ROADMAP_SITE_URL must start with https:// or http://, not {ROADMAP_SITE_URL!r}."
+    )
+# A transient failure (server away, 4xx) is tried again after 1, 4, 16, … times this,
+# at most ROADMAP_MAIL_MAX_ATTEMPTS times in all; then the mail is marked failed.
+ROADMAP_MAIL_RETRY_SECONDS = env_int("ROADMAP_MAIL_RETRY_SECONDS", 60)
+ROADMAP_MAIL_MAX_ATTEMPTS = env_int("ROADMAP_MAIL_MAX_ATTEMPTS", 8)
+# A login invitation's link works this long (a password reset's: PASSWORD_RESET_TIMEOUT).
+ROADMAP_INVITATION_DAYS = env_int("ROADMAP_INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("ROADMAP_PASSWORD_RESET_SECONDS", 60 * 60 * 24)
 
 # Pages must keep working when Redis is down, so the cache does not live in Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from roadmap_site.mail import views as mail_views
 from roadmap_site.national.views import regions as region_views
 
 from .views import healthz
@@ -24,6 +25,19 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Password reset by mail, sent through the outbox (docs/mail.md).
+    path("accounts/password/reset/", mail_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        mail_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("", include("roadmap_site.mail.urls")),
     path("regions/", include("roadmap_site.national.urls_regions")),
     path("", include("steps.urls")),
     path("", include("sessions.urls")),

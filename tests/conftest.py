@@ -11,6 +11,7 @@ from steps.interventions import ensure_catalogue
 from steps.roadmap import ensure_definitions
 
 from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
+from .mail_guard import forget_field_notes, no_field_note_text_in_mail  # noqa: F401 - every test
 
 # Reference data that data migrations create. A transactional test (browser, Celery worker)
 # ends with a flush that empties every table, so such tests put it back before they start,
