@@ -69,6 +69,16 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.title} ({self.date})"
 
+    def save(self, *args, **kwargs):
+        if self.pk and self.schedule_changed():
+            self.sequence += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
+        self._loaded_schedule = self.schedule()
+        self._loaded_status = self.status
+
     def get_absolute_url(self):
         from django.urls import reverse
 
@@ -97,16 +107,6 @@ class Session(models.Model):
         return loaded != self.schedule() or (
             self.status == SessionStatus.CANCELLED != self._loaded_status
         )
-
-    def save(self, *args, **kwargs):
-        if self.pk and self.schedule_changed():
-            self.sequence += 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "sequence"}
-        super().save(*args, **kwargs)
-        self._loaded_schedule = self.schedule()
-        self._loaded_status = self.status
 
 
 class AttendanceStatus(models.TextChoices):

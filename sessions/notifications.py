@@ -13,19 +13,13 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from roadmap_site.mail.outbox import Attachment, absolute_url, queue_mail
+
 from .calendar import invitation
 from .models import Attendance, AttendanceReply, SessionStatus
 
 
-def absolute_url(path: str) -> str:
-    from roadmap_site.mail.outbox import absolute_url
-
-    return absolute_url(path)
-
-
 def _deliver(*, kind, to, template, context, region, attachments=(), sender=None, key=None):
-    from roadmap_site.mail.outbox import queue_mail
-
     return queue_mail(
         kind=kind,
         to=to,
@@ -72,8 +66,6 @@ def send_invitations(session, attendances, *, kind: str = "invitation", sender=N
     ics = invitation(
         session, organizer=session.region.owner, attendances=everyone, cancel=cancel
     ).decode()
-    from roadmap_site.mail.outbox import Attachment
-
     part = Attachment(
         content=ics,
         content_type="text/calendar",
@@ -86,18 +78,24 @@ def send_invitations(session, attendances, *, kind: str = "invitation", sender=N
     for attendance in attendances:
         if not attendance.stakeholder.email:
             continue
-        _ensure_token(attendance)
+        links = []
+        if not cancel:
+            _ensure_token(attendance)
+            links = [
+                (answer, reply_url(attendance, answer))
+                for answer in (
+                    AttendanceReply.ACCEPTED,
+                    AttendanceReply.DECLINED,
+                    AttendanceReply.TENTATIVE,
+                )
+            ]
         updated = not cancel and kind == "invitation" and attendance.invited_at is not None
         context = base | {
             "kind": kind,
             "cancelled": cancel,
             "updated": updated,
             "reminder": kind == "reminder",
-            "reply_links": [
-                (AttendanceReply.ACCEPTED, reply_url(attendance, AttendanceReply.ACCEPTED)),
-                (AttendanceReply.DECLINED, reply_url(attendance, AttendanceReply.DECLINED)),
-                (AttendanceReply.TENTATIVE, reply_url(attendance, AttendanceReply.TENTATIVE)),
-            ],
+            "reply_links": links,
         }
         row = _deliver(
             kind="session_reminder" if kind == "reminder" else "session_invitation",
@@ -116,7 +114,7 @@ def send_invitations(session, attendances, *, kind: str = "invitation", sender=N
         if kind == "reminder":
             attendance.reminded_at = now
             attendance.save(update_fields=["reminded_at"])
-        elif not cancel:
+        elif not cancel and attendance.pk:
             attendance.invited_at = now
             attendance.save(update_fields=["invited_at"])
         sent += 1
