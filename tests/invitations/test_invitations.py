@@ -122,7 +122,7 @@ def test_a_move_sends_an_update_and_a_cancellation_cancels(
         start_time="13:00",
         status="cancelled",
     )
-    cancels = [r for r in Message.objects.order_by("id")[6:]]
+    cancels = list(Message.objects.order_by("id")[6:])
     assert len(cancels) == 3
     for row in cancels:
         [part] = row.attachments
