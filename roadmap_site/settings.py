@@ -197,6 +197,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 # Calendar events carry UIDs "session-<id>@<this>": keep it fixed for an installation.
 ROADMAP_CALENDAR_DOMAIN = os.environ.get("ROADMAP_CALENDAR_DOMAIN", "roadmap.local")
+# Invitees who have not replied get one reminder this many working days before a session.
+ROADMAP_INVITATION_REMINDER_WORKING_DAYS = env_int("ROADMAP_INVITATION_REMINDER_WORKING_DAYS", 2)
 USE_I18N = True
 USE_TZ = True
 
@@ -295,6 +297,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # What has lain in a region's bin for BIN_RETENTION_DAYS is deleted for good.
     "purge-bin": {"task": "roadmap_site.audit.tasks.purge_bin", "schedule": 3600.0},
+    # Session mails of the day: reminders to invitees who have not replied, action items
+    # due tomorrow; minutes whose deadline passed lock (sessions/tasks.py).
+    "session-reminders": {
+        "task": "sessions.tasks.daily_session_mail",
+        "schedule": crontab(minute=0, hour=7),
+    },
     # The steering board report of the month, ready on the board report page.
     "monthly-board-report": {
         "task": "agreements.tasks.monthly_board_report",

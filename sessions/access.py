@@ -70,3 +70,45 @@ def can_code(user) -> bool:
 def require_coder(user) -> None:
     if not can_code(user):
         raise PermissionDenied("Only researchers code field notes.")
+
+
+# --- links in mails: the token is the key ------------------------------------------------
+
+
+def _for_this_person(user, stakeholder) -> bool:
+    """A link in a mail answers for the person it was sent to. Nobody logged in: the token
+    is the key. Logged in as someone else (another stakeholder, a project leader who
+    follows a forwarded link): it is not their link."""
+    if not user.is_authenticated:
+        return True
+    return stakeholder.user_id is not None and stakeholder.user_id == user.pk
+
+
+def get_attendance_by_token(user, token):
+    """The invitation a reply link answers; 404 for an unknown token or another person."""
+    from .models import Attendance
+
+    try:
+        attendance = Attendance.objects.select_related(
+            "stakeholder__organisation", "session__region"
+        ).get(reply_token=token)
+    except (Attendance.DoesNotExist, ValueError):
+        raise Http404("No such invitation.") from None
+    if not token or not _for_this_person(user, attendance.stakeholder):
+        raise Http404("No such invitation.")
+    return attendance
+
+
+def get_minutes_review_by_token(user, token):
+    """One attendee's part in a minutes round; 404 for an unknown token or another person."""
+    from .models import MinutesReview
+
+    try:
+        review = MinutesReview.objects.select_related(
+            "stakeholder", "revision__session__region"
+        ).get(token=token)
+    except (MinutesReview.DoesNotExist, ValueError):
+        raise Http404("No such minutes.") from None
+    if not token or not _for_this_person(user, review.stakeholder):
+        raise Http404("No such minutes.")
+    return review

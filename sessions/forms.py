@@ -294,3 +294,38 @@ class CodebookImportForm(forms.Form):
                 params={"mb": MAX_BYTES // (1024 * 1024)},
             )
         return upload
+
+
+# --- minutes ------------------------------------------------------------------------------
+
+
+class MinutesForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary for the attendees"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Decisions, action items and agreed points, written for the stakeholders. "
+            "Field notes are not sent."
+        ),
+    )
+    deadline = forms.DateField(
+        label=_("Respond by"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: 10 days from today."),
+    )
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Propose an amendment"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AmendmentDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("accepted", _("Accept")), ("rejected", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -48,6 +48,9 @@ class Session(models.Model):
         _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     recorded = models.BooleanField(_("recorded"), default=False)
+    # Raised on every change of time or place, and on cancellation: calendar programs take
+    # an update only when its SEQUENCE is higher than the one they have (RFC 5546).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -66,10 +69,44 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.title} ({self.date})"
 
+    def save(self, *args, **kwargs):
+        if self.pk and self.schedule_changed():
+            self.sequence += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
+        self._loaded_schedule = self.schedule()
+        self._loaded_status = self.status
+
     def get_absolute_url(self):
         from django.urls import reverse
 
         return reverse("sessions:detail", args=[self.pk])
+
+    # What a calendar shows of a session: changing any of these is an update for invitees.
+    SCHEDULE_FIELDS = ("date", "start_time", "duration_minutes", "location")
+
+    def schedule(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.SCHEDULE_FIELDS)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        session = super().from_db(db, field_names, values)
+        # As loaded, so that save() can tell a move (no extra query).
+        if all(name in field_names for name in (*cls.SCHEDULE_FIELDS, "status")):
+            session._loaded_schedule = session.schedule()
+            session._loaded_status = session.status
+        return session
+
+    def schedule_changed(self) -> bool:
+        """Moved or cancelled since it was loaded (False for a new session)."""
+        loaded = getattr(self, "_loaded_schedule", None)
+        if loaded is None:
+            return False
+        return loaded != self.schedule() or (
+            self.status == SessionStatus.CANCELLED != self._loaded_status
+        )
 
 
 class AttendanceStatus(models.TextChoices):
@@ -77,6 +114,13 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("present")
     ABSENT = "absent", _("absent")
     EXCUSED = "excused", _("excused")
+
+
+class AttendanceReply(models.TextChoices):
+    NONE = "", _("no reply yet")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    TENTATIVE = "tentative", _("tentative")
 
 
 class Attendance(models.Model):
@@ -90,6 +134,16 @@ class Attendance(models.Model):
         choices=AttendanceStatus.choices,
         default=AttendanceStatus.INVITED,
     )
+    # The invitee's answer to the invitation, given through the link in its mail
+    # (sessions/views/replies.py). A decline takes them out of "who is missing".
+    reply = models.CharField(
+        _("reply"), max_length=10, choices=AttendanceReply.choices, blank=True, default=""
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # The key in the invitee's reply link: it answers for this invitee only.
+    reply_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "stakeholder__name"]
@@ -103,6 +157,16 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.stakeholder} at {self.session}: {self.get_status_display()}"
+
+    @staticmethod
+    def new_token() -> str:
+        import secrets
+
+        return secrets.token_urlsafe(32)
+
+    @property
+    def declined(self) -> bool:
+        return self.reply == AttendanceReply.DECLINED
 
 
 # --- field notes ------------------------------------------------------------------------
@@ -264,6 +328,10 @@ class ActionItem(models.Model):
         _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When the owner was mailed about it (an owner without an email address is not), and
+    # the due date the day-before reminder went out for (a new due date is reminded again).
+    owner_notified_at = models.DateTimeField(null=True, blank=True)
+    reminded_for = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -280,6 +348,123 @@ class ActionItem(models.Model):
         if self.owner_user_id:
             return self.owner_user.get_full_name() or self.owner_user.get_username()
         return ""
+
+    @property
+    def owner_email(self) -> str:
+        if self.owner_stakeholder_id:
+            return self.owner_stakeholder.email
+        if self.owner_user_id:
+            return self.owner_user.email
+        return ""
+
+    def is_overdue(self, today=None) -> bool:
+        """Open and past its due date (due today is not overdue yet)."""
+        today = today or timezone.localdate()
+        return (
+            self.status == ActionStatus.OPEN
+            and self.due_date is not None
+            and (self.due_date < today)
+        )
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+
+# --- minutes ----------------------------------------------------------------------------
+
+# Attendees have this many days to confirm the minutes or propose an amendment.
+MINUTES_REVIEW_DAYS = 10
+
+
+class MinutesRevision(models.Model):
+    """The summary of a held session, written for stakeholders (decisions, action items,
+    agreed points) and separate from the field notes, which never leave the facilitators.
+
+    Each publication is a numbered revision that goes round the attendees who were present.
+    It locks when every one of them has confirmed, or at its deadline; a change after that
+    is a new revision, which goes round again."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="minutes")
+    number = models.PositiveIntegerField(_("revision"))
+    summary = models.TextField(_("summary"))
+    deadline = models.DateField(_("respond by"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="unique_minutes_number")
+        ]
+        verbose_name = _("minutes revision")
+        verbose_name_plural = _("minutes revisions")
+
+    def __str__(self):
+        return f"{self.session}: minutes {self.number}"
+
+    def is_locked(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.locked_at is not None or today > self.deadline
+
+    @property
+    def locked(self) -> bool:
+        return self.is_locked()
+
+
+class MinutesReview(models.Model):
+    """One present attendee's part in a round: the link they answer through, and whether
+    they confirmed. An accepted amendment counts as their confirmation."""
+
+    revision = models.ForeignKey(MinutesRevision, on_delete=models.CASCADE, related_name="reviews")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["revision", "stakeholder__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "stakeholder"], name="unique_minutes_review"
+            )
+        ]
+        verbose_name = _("minutes review")
+        verbose_name_plural = _("minutes reviews")
+
+    def __str__(self):
+        return f"{self.stakeholder} on {self.revision}"
+
+
+class AmendmentOutcome(models.TextChoices):
+    OPEN = "", _("waiting for the project leader")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class MinutesAmendment(models.Model):
+    review = models.ForeignKey(MinutesReview, on_delete=models.CASCADE, related_name="amendments")
+    text = models.TextField(_("proposed amendment"))
+    proposed_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=AmendmentOutcome.choices, blank=True, default=""
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "proposed_at", "id"]
+        verbose_name = _("minutes amendment")
+        verbose_name_plural = _("minutes amendments")
+
+    def __str__(self):
+        return self.text[:60]
 
 
 class Attachment(models.Model):

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from regions.models import RegionStakeholder, Stakeholder
 from steps.models import Step, StepRequirement
@@ -25,14 +26,22 @@ from .models import (
 class MissingForStep:
     step: object
     requirements: list  # StepRequirement rows nobody present/invited meets
+    # Invitees who would have met one of those requirements but declined the invitation.
+    declined: list = field(default_factory=list)
 
     def describe(self) -> str:
         return ", ".join(str(r.describe()) for r in self.requirements)
 
+    def declined_names(self) -> str:
+        return ", ".join(person.name for person in self.declined)
 
-def missing_representatives(steps, stakeholders) -> list[MissingForStep]:
+
+def missing_representatives(steps, stakeholders, declined=()) -> list[MissingForStep]:
     """For each step, the requirements (sector, function level) that none of
     ``stakeholders`` meets. Steps whose requirements are all met are left out.
+
+    ``declined`` are invitees who declined: they do not count as coming, and each missing
+    requirement names those of them who would have met it, so the warning says why.
 
     ``stakeholders`` are Stakeholder objects with their organisation loaded (or anything
     with ``organisation.sector`` and ``function_level``). One query for the requirements,
@@ -52,11 +61,20 @@ def missing_representatives(steps, stakeholders) -> list[MissingForStep]:
         by_step = defaultdict(list)
         for requirement in StepRequirement.objects.filter(step__in=steps).order_by("id"):
             by_step[requirement.step_id].append(requirement)
+    declined = list(declined)
     result = []
     for step in sorted(steps, key=lambda s: s.order):
         missing = [r for r in by_step[step.pk] if not r.is_met_by(people)]
         if missing:
-            result.append(MissingForStep(step=step, requirements=missing))
+            would_have = [
+                person
+                for person in declined
+                if any(
+                    r.is_met_by([(person.organisation.sector, person.function_level)])
+                    for r in missing
+                )
+            ]
+            result.append(MissingForStep(step=step, requirements=missing, declined=would_have))
     return result
 
 
@@ -79,12 +97,24 @@ def missing_in_held_sessions(region, step) -> list:
 
 def who_counts(session, attendances) -> list:
     """The stakeholders that count for "who is missing": those present once a session is
-    held, the invited (not excused or absent) while it is planned."""
+    held; while it is planned, the invited (not excused or absent) who have not declined."""
     if session.status == SessionStatus.HELD:
-        wanted = {AttendanceStatus.PRESENT}
-    else:
-        wanted = {AttendanceStatus.INVITED, AttendanceStatus.PRESENT}
-    return [a.stakeholder for a in attendances if a.status in wanted]
+        return [a.stakeholder for a in attendances if a.status == AttendanceStatus.PRESENT]
+    wanted = {AttendanceStatus.INVITED, AttendanceStatus.PRESENT}
+    return [
+        a.stakeholder
+        for a in attendances
+        if a.status in wanted and not (a.declined and a.status == AttendanceStatus.INVITED)
+    ]
+
+
+def declined_invitees(session, attendances) -> list:
+    """Invitees of a planned session who declined (not yet marked otherwise)."""
+    if session.status == SessionStatus.HELD:
+        return []
+    return [
+        a.stakeholder for a in attendances if a.declined and a.status == AttendanceStatus.INVITED
+    ]
 
 
 # --- the session page ------------------------------------------------------------------
@@ -125,6 +155,34 @@ def open_actions_before(session):
         )
         .select_related("session", "owner_stakeholder", "owner_user")
         .order_by("due_date", "id")
+    )
+
+
+def overdue_actions(region, today=None):
+    """Open action items of the region past their due date, oldest due first."""
+    today = today or timezone.localdate()
+    return (
+        ActionItem.objects.filter(
+            session__region=region, status=ActionStatus.OPEN, due_date__lt=today
+        )
+        .select_related("session", "owner_stakeholder", "owner_user")
+        .order_by("due_date", "id")
+    )
+
+
+def overdue_actions_for_regions(region_ids, today=None) -> dict[int, int]:
+    """{region id: number of overdue action items} in one query (the dashboard glance)."""
+    today = today or timezone.localdate()
+    return dict(
+        ActionItem.objects.filter(
+            session__region_id__in=list(region_ids),
+            status=ActionStatus.OPEN,
+            due_date__lt=today,
+        )
+        .order_by()
+        .values_list("session__region_id")
+        .annotate(n=Count("id"))
+        .values_list("session__region_id", "n")
     )
 
 
@@ -286,3 +344,57 @@ def group_stability(region, held_dates=None) -> GroupStability:
     return group_stability_for_regions(
         [region.pk], held_dates=None if held_dates is None else {region.pk: held_dates}
     )[region.pk]
+
+
+# --- minutes ------------------------------------------------------------------------------
+
+
+@dataclass
+class MinutesRound:
+    revision: object
+    reviews: list
+    amendments: list
+    earlier: list  # numbers and dates of the revisions before this one
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for review in self.reviews if review.confirmed_at)
+
+    @property
+    def total(self) -> int:
+        return len(self.reviews)
+
+    @property
+    def open_amendments(self) -> list:
+        return [a for a in self.amendments if not a.outcome]
+
+    @property
+    def accepted(self) -> list:
+        return [a for a in self.amendments if a.outcome == "accepted"]
+
+
+def minutes_for_page(session) -> MinutesRound | None:
+    """The latest minutes revision of a session with its round, in three queries."""
+    from .models import MinutesAmendment, MinutesReview, MinutesRevision
+
+    revisions = list(
+        MinutesRevision.objects.filter(session=session)
+        .select_related("published_by")
+        .order_by("-number")
+    )
+    if not revisions:
+        return None
+    latest = revisions[0]
+    reviews = list(
+        MinutesReview.objects.filter(revision=latest)
+        .select_related("stakeholder__organisation")
+        .order_by("stakeholder__name", "id")
+    )
+    amendments = list(
+        MinutesAmendment.objects.filter(review__revision=latest)
+        .select_related("review__stakeholder", "decided_by")
+        .order_by("proposed_at", "id")
+    )
+    return MinutesRound(
+        revision=latest, reviews=reviews, amendments=amendments, earlier=revisions[1:]
+    )

@@ -1,22 +1,35 @@
 """Writes for sessions: planning and attendance, notes with their lock and versions,
 coding and re-anchoring, attachments."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import notifications
 from .models import (
+    MINUTES_REVIEW_DAYS,
+    ActionItem,
+    ActionStatus,
+    AmendmentOutcome,
     Attendance,
+    AttendanceReply,
     AttendanceStatus,
     Coding,
     FieldNote,
     FieldNoteDraft,
     FieldNoteVersion,
+    MinutesAmendment,
+    MinutesReview,
+    MinutesRevision,
+    Session,
+    SessionStatus,
 )
 
 # --- planning and attendance ------------------------------------------------------------
@@ -32,8 +45,94 @@ def session_set_invitees(*, session, stakeholders) -> None:
         stakeholder_id__in=wanted
     ).delete()
     Attendance.objects.bulk_create(
-        [Attendance(session=session, stakeholder_id=pk) for pk in wanted - existing.keys()]
+        [
+            Attendance(session=session, stakeholder_id=pk, reply_token=Attendance.new_token())
+            for pk in wanted - existing.keys()
+        ]
     )
+
+
+def invitation_state(session) -> dict | None:
+    """What invitees were last told, taken before a session is changed."""
+    if session.pk is None:
+        return None
+    return {
+        "sequence": session.sequence,
+        "status": session.status,
+        "invited": {
+            a.stakeholder_id: a.stakeholder
+            for a in session.attendances.select_related("stakeholder")
+        },
+    }
+
+
+def session_send_invitations(*, session, before: dict | None, sender=None) -> int:
+    """After a session was planned or changed (in the same transaction): mail a first
+    invitation to new invitees, an update to everyone after a change of time or place, a
+    cancellation to everyone when it is cancelled and to an invitee taken off the list.
+    Sessions in the past and held sessions send nothing. How many mails were queued."""
+    before = before or {"sequence": session.sequence, "status": None, "invited": {}}
+    attendances = list(session.attendances.select_related("stakeholder"))
+    if session.status == SessionStatus.CANCELLED:
+        if before["status"] in {None, SessionStatus.CANCELLED}:
+            return 0
+        told = [a for a in attendances if a.invited_at is not None]
+        return notifications.send_invitations(session, told, kind="cancellation", sender=sender)
+    if session.status != SessionStatus.PLANNED or session.date < timezone.localdate():
+        return 0
+    now_invited = {a.stakeholder_id for a in attendances}
+    dropped = [
+        Attendance(session=session, stakeholder=stakeholder)
+        for pk, stakeholder in before["invited"].items()
+        if pk not in now_invited
+    ]
+    sent = notifications.send_invitations(session, dropped, kind="cancellation", sender=sender)
+    moved = session.sequence != before["sequence"]
+    wanted = [a for a in attendances if moved or a.invited_at is None]
+    return sent + notifications.send_invitations(session, wanted, sender=sender)
+
+
+def invitation_reminders_send(today=None) -> int:
+    """The daily job: invitees who have not replied get one reminder when the session is
+    ``ROADMAP_INVITATION_REMINDER_WORKING_DAYS`` working days away (or nearer)."""
+    today = today or timezone.localdate()
+    days = settings.ROADMAP_INVITATION_REMINDER_WORKING_DAYS
+    due = (
+        Attendance.objects.filter(
+            session__status=SessionStatus.PLANNED,
+            session__date__gte=today,
+            # ``days`` working days are at most this many calendar days.
+            session__date__lte=today + datetime.timedelta(days=days + 2 * (days // 5 + 1)),
+            status=AttendanceStatus.INVITED,
+            reply=AttendanceReply.NONE,
+            invited_at__isnull=False,
+            reminded_at__isnull=True,
+        )
+        .select_related("session__region__owner", "stakeholder")
+        .order_by("session_id", "id")
+    )
+    # A session on date D is reminded from the day ``days`` working days before D.
+    due = [a for a in due if notifications.working_days_before(a.session.date, days) <= today]
+    sent = 0
+    for attendance in due:
+        with transaction.atomic():
+            sent += notifications.send_invitations(
+                attendance.session, [attendance], kind="reminder"
+            )
+    return sent
+
+
+def invitation_reply(*, attendance, reply: str) -> bool:
+    """Record an invitee's answer (accepted, declined, tentative); a later answer replaces
+    an earlier one. Only while the session is planned; False when it no longer is."""
+    if reply not in {AttendanceReply.ACCEPTED, AttendanceReply.DECLINED, AttendanceReply.TENTATIVE}:
+        raise ValidationError(_("Choose accept, decline or tentative."))
+    changed = Attendance.objects.filter(
+        pk=attendance.pk, session__status=SessionStatus.PLANNED
+    ).update(reply=reply, replied_at=timezone.now())
+    if changed:
+        attendance.reply = reply
+    return bool(changed)
 
 
 @transaction.atomic
@@ -161,3 +260,161 @@ def code_merge(*, source, target) -> None:
     source.retired = True
     source.merged_into = target
     source.save(update_fields=["retired", "merged_into"])
+
+
+# --- action items ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(*, session, action, user) -> ActionItem:
+    """Save a new action item (``action``, unsaved, from the form) and mail its owner."""
+    action.session = session
+    action.save()
+    if notifications.send_action_item(action, sender=user):
+        action.owner_notified_at = timezone.now()
+        action.save(update_fields=["owner_notified_at"])
+    return action
+
+
+def action_reminders_send(today=None) -> int:
+    """The daily job: the owner of each open action item due tomorrow gets one reminder
+    (``reminded_for`` remembers the due date it was sent for)."""
+    today = today or timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    sent = 0
+    for action in (
+        ActionItem.objects.filter(status=ActionStatus.OPEN, due_date=tomorrow)
+        .exclude(reminded_for=tomorrow)
+        .select_related("session__region", "owner_stakeholder__user", "owner_user")
+        .order_by("id")
+    ):
+        with transaction.atomic():
+            claimed = (
+                ActionItem.objects.filter(pk=action.pk)
+                .exclude(reminded_for=tomorrow)
+                .update(reminded_for=tomorrow)
+            )
+            if claimed and notifications.send_action_item(action, reminder=True):
+                sent += 1
+    return sent
+
+
+# --- minutes ------------------------------------------------------------------------------
+
+
+def _lock_if_settled(revision) -> None:
+    """Lock the round once every present attendee has confirmed (an accepted amendment
+    counts as confirming) and no amendment waits for the project leader."""
+    reviews = list(revision.reviews.all())
+    waiting = MinutesAmendment.objects.filter(
+        review__revision=revision, outcome=AmendmentOutcome.OPEN
+    ).exists()
+    if reviews and all(r.confirmed_at for r in reviews) and not waiting:
+        MinutesRevision.objects.filter(pk=revision.pk, locked_at__isnull=True).update(
+            locked_at=timezone.now()
+        )
+        revision.refresh_from_db(fields=["locked_at"])
+
+
+@transaction.atomic
+def minutes_publish(*, session, summary: str, user, deadline=None) -> MinutesRevision:
+    """Publish the summary of a held session as the next numbered revision and send it
+    round every attendee marked present. An earlier revision still open closes: the new
+    one replaces it. Publishing the same text again (a form sent twice) changes nothing."""
+    summary = summary.strip()
+    if session.status != SessionStatus.HELD:
+        raise ValidationError(_("Minutes are published after the session has been held."))
+    if not summary:
+        raise ValidationError(_("Write the summary first."))
+    # One publication at a time per session: the numbers stay consecutive.
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    latest = session.minutes.order_by("-number").first()
+    if latest and latest.summary == summary and not latest.is_locked():
+        return latest
+    today = timezone.localdate()
+    deadline = deadline or today + datetime.timedelta(days=MINUTES_REVIEW_DAYS)
+    if deadline < today:
+        raise ValidationError(_("The deadline cannot be in the past."))
+    if latest and latest.locked_at is None:
+        latest.locked_at = timezone.now()
+        latest.save(update_fields=["locked_at"])
+    revision = MinutesRevision.objects.create(
+        session=session,
+        number=(latest.number + 1) if latest else 1,
+        summary=summary,
+        deadline=deadline,
+        published_by=user,
+    )
+    present = session.attendances.filter(status=AttendanceStatus.PRESENT).values_list(
+        "stakeholder_id", flat=True
+    )
+    MinutesReview.objects.bulk_create(
+        [
+            MinutesReview(revision=revision, stakeholder_id=pk, token=Attendance.new_token())
+            for pk in present
+        ]
+    )
+    notifications.send_minutes(revision, sender=user)
+    return revision
+
+
+@transaction.atomic
+def minutes_confirm(*, review) -> bool:
+    """The attendee agrees with the summary. False when the round is closed."""
+    revision = MinutesRevision.objects.select_for_update().get(pk=review.revision_id)
+    if revision.is_locked():
+        return False
+    if review.confirmed_at is None:
+        review.confirmed_at = timezone.now()
+        review.save(update_fields=["confirmed_at"])
+    _lock_if_settled(revision)
+    return True
+
+
+@transaction.atomic
+def minutes_amend(*, review, text: str) -> MinutesAmendment | None:
+    """The attendee proposes a change (text). None when the round is closed; the same
+    proposal sent twice is one amendment."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the amendment you propose."))
+    revision = MinutesRevision.objects.select_for_update().get(pk=review.revision_id)
+    if revision.is_locked():
+        return None
+    amendment, _created = MinutesAmendment.objects.get_or_create(
+        review=review, text=text, outcome=AmendmentOutcome.OPEN
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_decide(*, amendment, outcome: str, reason: str, user) -> MinutesAmendment:
+    """The project leader accepts or rejects a proposed amendment, always with a reason.
+    An accepted amendment becomes part of the minutes and counts as its author's
+    confirmation; the round may then lock."""
+    reason = reason.strip()
+    if outcome not in {AmendmentOutcome.ACCEPTED, AmendmentOutcome.REJECTED}:
+        raise ValidationError(_("Accept or reject the amendment."))
+    if not reason:
+        raise ValidationError(_("Give a reason: the attendee reads it."))
+    revision = MinutesRevision.objects.select_for_update().get(pk=amendment.review.revision_id)
+    if revision.is_locked():
+        raise ValidationError(_("These minutes are locked; publish a new revision instead."))
+    changed = MinutesAmendment.objects.filter(
+        pk=amendment.pk, outcome=AmendmentOutcome.OPEN
+    ).update(outcome=outcome, reason=reason, decided_by=user, decided_at=timezone.now())
+    amendment.refresh_from_db()
+    if changed and outcome == AmendmentOutcome.ACCEPTED:
+        MinutesReview.objects.filter(pk=amendment.review_id, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+    _lock_if_settled(revision)
+    return amendment
+
+
+def minutes_lock_due(today=None) -> int:
+    """Lock every round whose deadline has passed (the daily job); how many."""
+    today = today or timezone.localdate()
+    return MinutesRevision.objects.filter(locked_at__isnull=True, deadline__lt=today).update(
+        locked_at=timezone.now()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coding, lists, notes, qdpx, records, session
+from .views import coding, lists, minutes, notes, qdpx, records, replies, session
 
 app_name = "sessions"
 
@@ -39,4 +39,16 @@ urlpatterns = [
 urlpatterns += [
     path("codings/export/", qdpx.qdpx_export, name="qdpx_export"),
     path("codes/import/", qdpx.codebook_import, name="codebook_import"),
+]
+
+# Links in mails: the token is the key (sessions/access.py)
+urlpatterns += [
+    path("invitations/<str:token>/", replies.invitation_reply, name="invitation_reply"),
+    path("minutes/review/<str:token>/", minutes.minutes_review, name="minutes_review"),
+]
+
+# Minutes of a held session
+urlpatterns += [
+    path("sessions/<int:pk>/minutes/", minutes.minutes_publish, name="minutes_publish"),
+    path("amendments/<int:pk>/decide/", minutes.amendment_decide, name="amendment_decide"),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from agreements.selectors import agreements_by_status, agreements_to_review
 from regions.models import Region, RegionStakeholder
 from sessions.models import Session, SessionKind, SessionStatus
-from sessions.selectors import group_stability_for_regions
+from sessions.selectors import group_stability_for_regions, overdue_actions_for_regions
 from steps.models import (
     Decision,
     DecisionOutcome,
@@ -65,6 +65,7 @@ GLANCE_SOURCES = [
     ("agreements", agreements_by_status),
     ("reviews", agreements_to_review),
     ("monitoring", monitoring_headlines),
+    ("actions_overdue", overdue_actions_for_regions),
 ]
 
 

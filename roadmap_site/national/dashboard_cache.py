@@ -38,6 +38,7 @@ WATCHED = [
     "steps.Measurement",
     "roadmap_sessions.Session",
     "roadmap_sessions.Attendance",
+    "roadmap_sessions.ActionItem",
     "agreements.Agreement",
     "agreements.Approval",
     "agreements.AgreementReview",

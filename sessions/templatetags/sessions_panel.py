@@ -4,7 +4,7 @@ from django.utils import timezone
 from regions.access import can_edit_region, can_read_field_notes, sees_all_regions
 
 from ..models import Session, SessionKind, SessionStatus
-from ..selectors import MIN_SESSIONS, group_stability
+from ..selectors import MIN_SESSIONS, group_stability, overdue_actions
 
 register = template.Library()
 
@@ -39,4 +39,5 @@ def sessions_panel(context, region):
         "stability": group_stability(region, held_dates) if show_stability else None,
         "min_sessions": MIN_SESSIONS,
         "can_edit": can_edit,
+        "overdue": list(overdue_actions(region, today)[:10]),
     }

@@ -15,9 +15,10 @@ from regions.models import CalendarFeed
 from ..calendar import calendar_of
 from ..models import Session, SessionStatus
 
-# A feed shows what is coming and what just happened, so that a moved or cancelled session
-# still updates the copy in the calendar program.
-FEED_PAST_DAYS = 30
+# A feed shows what is coming and the past year: a held session stays in subscribers'
+# calendars (a calendar program removes what a feed no longer lists), and a moved or
+# cancelled one still updates the copy there.
+FEED_PAST_DAYS = 365
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:
@@ -40,9 +41,10 @@ def calendar_feed(request, token):
         Session.objects.filter(
             region__in=visible_regions(feed.user),
             date__gte=since,
-            status__in=[SessionStatus.PLANNED, SessionStatus.CANCELLED],
+            status__in=[SessionStatus.PLANNED, SessionStatus.HELD, SessionStatus.CANCELLED],
         )
         .select_related("region")
+        .prefetch_related("steps")
         .order_by("date", "start_time", "pk")
     )
     with translation.override(feed.language):
@@ -55,6 +57,7 @@ def session_ics(request, pk):
         session = (
             Session.objects.filter(region__in=visible_regions(request.user))
             .select_related("region")
+            .prefetch_related("steps")
             .get(pk=pk)
         )
     except (Session.DoesNotExist, ValueError):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region
 
+from .. import services
 from ..access import get_attachment_for_user, get_session_for_user, sessions_for_user
 from ..attachments import check_upload, served_name, served_type
 from ..forms import ActionItemForm, AttachmentForm, SessionDecisionForm
@@ -52,9 +53,7 @@ def action_create(request, pk):
     form = ActionItemForm(request.POST, session=session, prefix="action")
     if not form.is_valid():
         return _section(request, session, "actions", status=422, action_form=form)
-    action = form.save(commit=False)
-    action.session = session
-    action.save()
+    services.action_create(session=session, action=form.save(commit=False), user=request.user)
     return _section(request, session, "actions")
 
 

@@ -20,9 +20,11 @@ from .. import services
 from ..access import can_code, get_session_for_user, sessions_for_user
 from ..forms import (
     ActionItemForm,
+    AmendmentDecisionForm,
     AttachmentForm,
     AttendanceForm,
     CodingForm,
+    MinutesForm,
     NoteForm,
     SessionDecisionForm,
     SessionForm,
@@ -32,6 +34,8 @@ from ..markup import render_markdown
 from ..models import (
     ActionItem,
     Attachment,
+    AttendanceReply,
+    AttendanceStatus,
     Coding,
     FieldNote,
     FieldNoteDraft,
@@ -39,7 +43,14 @@ from ..models import (
     SessionDecision,
     SessionKind,
 )
-from ..selectors import missing_representatives, open_actions_before, session_for_page, who_counts
+from ..selectors import (
+    declined_invitees,
+    minutes_for_page,
+    missing_representatives,
+    open_actions_before,
+    session_for_page,
+    who_counts,
+)
 
 
 def _stakeholder_form(data=None):
@@ -86,9 +97,19 @@ def _missing_from_form(form) -> dict:
         .select_related("organisation")
         .distinct()
     )
+    declined = []
+    if form.instance.pk:
+        # An invitee who declined through their reply link does not count as coming.
+        declined_ids = set(
+            form.instance.attendances.filter(
+                reply=AttendanceReply.DECLINED, status=AttendanceStatus.INVITED
+            ).values_list("stakeholder_id", flat=True)
+        )
+        declined = [p for p in people if p.pk in declined_ids]
+        people = [p for p in people if p.pk not in declined_ids]
     return {
         "steps_chosen": bool(step_ids),
-        "rows": missing_representatives(steps, people),
+        "rows": missing_representatives(steps, people, declined=declined),
         "one_on_one": kind == SessionKind.ONE_ON_ONE,
         "people": people,
     }
@@ -109,6 +130,7 @@ def session_create(request, region_id):
                 services.session_set_invitees(
                     session=session, stakeholders=form.cleaned_data["invitees"]
                 )
+                services.session_send_invitations(session=session, before=None, sender=request.user)
             messages.success(request, _("Session planned."))
             return redirect("sessions:detail", session.pk)
         return _form_page(request, region, form, status=422)
@@ -123,12 +145,17 @@ def session_edit(request, pk):
     session = get_session_for_user(request.user, pk, write=True)
     region = session.region
     if request.method == "POST":
+        # What invitees were told so far, before the form changes the session.
+        before = services.invitation_state(session)
         form = SessionForm(request.POST, instance=session, region=region)
         if form.is_valid():
             with transaction.atomic():
                 form.save()
                 services.session_set_invitees(
                     session=session, stakeholders=form.cleaned_data["invitees"]
+                )
+                services.session_send_invitations(
+                    session=session, before=before, sender=request.user
                 )
             messages.success(request, _("Session saved."))
             return redirect("sessions:detail", session.pk)
@@ -210,7 +237,11 @@ def session_page_context(request, session, **extra) -> dict:
         "attendances": attendances,
         "missing": {
             "steps_chosen": bool(steps),
-            "rows": missing_representatives(steps, who_counts(session, attendances)),
+            "rows": missing_representatives(
+                steps,
+                who_counts(session, attendances),
+                declined=declined_invitees(session, attendances),
+            ),
             "one_on_one": session.kind == SessionKind.ONE_ON_ONE,
             "people": [a.stakeholder for a in attendances],
             "held": session.status == "held",
@@ -223,12 +254,25 @@ def session_page_context(request, session, **extra) -> dict:
             "owner_stakeholder", "owner_user"
         ),
         "attachments": Attachment.objects.filter(session=session).select_related("uploaded_by"),
+        "minutes": minutes_for_page(session),
     }
     if can_edit:
         context["attendance_form"] = AttendanceForm(attendances=attendances)
         context["decision_form"] = SessionDecisionForm(session=session, prefix="decision")
         context["action_form"] = ActionItemForm(session=session, prefix="action")
         context["attachment_form"] = AttachmentForm(prefix="doc")
+        if session.status == "held":
+            latest = context["minutes"]
+            context["minutes_form"] = MinutesForm(
+                prefix="minutes",
+                initial={"summary": latest.revision.summary if latest else ""},
+            )
+            bound = extra.pop("decision_forms_bound", {})
+            if latest and not latest.revision.locked:
+                for amendment in latest.open_amendments:
+                    amendment.decision_form = bound.get(amendment.pk) or AmendmentDecisionForm(
+                        prefix=f"amendment-{amendment.pk}"
+                    )
     if internal:
         notes = list(
             FieldNote.objects.filter(session=session)

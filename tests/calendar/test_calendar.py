@@ -36,7 +36,7 @@ def test_the_feed_lists_the_planned_sessions_of_the_users_regions(
 ):
     mine = make_session(region)
     make_session(other_region, title="Not yours")
-    make_session(region, title="Long ago", days=-90)
+    make_session(region, title="Long ago", days=-400)
     feed = CalendarFeed.for_user(rpl)
 
     response = client.get(reverse("calendar:feed", args=[feed.token]))
@@ -66,7 +66,7 @@ def test_a_session_keeps_its_uid_when_it_moves_and_is_marked_cancelled(client, r
     [after] = events(client.get(reverse("calendar:feed", args=[token])))
     assert after["uid"] == before["uid"] == f"session-{session.pk}@roadmap.local"
     assert str(after["status"]) == "CANCELLED"
-    assert after["sequence"] >= before["sequence"]
+    assert after["sequence"] == before["sequence"] + 1
 
 
 def test_a_renewed_address_revokes_the_old_one(client, rpl, region):

@@ -347,6 +347,21 @@ MATRIX: dict[str, Entry] = {
     "calendar:renew": Entry(EVERYONE_LOGGED_IN, method="post"),
     "calendar:feed": Entry(PUBLIC, lambda world: {"token": world["calendar_token"]}),
     "calendar:session": Entry(READ_REGION, lambda world: {"pk": world["session"].pk}),
+    # Links in mails: the token is the key and answers for its person only. The invitee
+    # here has no login, so everyone logged in is someone else (404); nobody logged in may
+    # answer (a form error for the empty post).
+    "sessions:invitation_reply": Entry(
+        outcomes(HIDDEN, anonymous=OK),
+        lambda world: {"token": world["invitation"].reply_token},
+        method="post",
+    ),
+    "sessions:minutes_review": Entry(
+        outcomes(HIDDEN, anonymous=OK),
+        lambda world: {"token": world["minutes_review"].token},
+        method="post",
+    ),
+    "sessions:minutes_publish": Entry(WRITE_REGION, obj("session"), method="post"),
+    "sessions:amendment_decide": Entry(WRITE_REGION, obj("amendment"), method="post"),
     # --- REFI-QDA export and codebook import
     # Only researchers and the national project leader export notes (a researcher: their
     # regions) and import a codebook; refused by role before anything is read.
@@ -523,6 +538,32 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         "document": document,
         "failed_document": failed,
         "bin_entry": _bin_entry(region, rpl),
+        **_mail_links_world(region, session, rpl),
+    }
+
+
+def _mail_links_world(region, session, rpl):
+    """An invitee of ``session`` with a reply link, and a held session whose minutes went
+    round one attendee who proposed an amendment."""
+    from sessions import services as session_services
+    from sessions.models import AttendanceStatus, Session, SessionKind
+    from tests.factories import StakeholderFactory, add_member
+
+    invitee = add_member(region, StakeholderFactory(name="Invited person"))
+    session_services.session_set_invitees(session=session, stakeholders=[invitee])
+    held = Session.objects.create(
+        region=region, title="Held", date=datetime.date(2026, 1, 12), kind=SessionKind.GROUP
+    )
+    session_services.session_set_invitees(session=held, stakeholders=[invitee])
+    held.attendances.update(status=AttendanceStatus.PRESENT)
+    held.status = "held"
+    held.save()
+    revision = session_services.minutes_publish(session=held, summary="Agreed.", user=rpl)
+    review = revision.reviews.get()
+    return {
+        "invitation": session.attendances.get(stakeholder=invitee),
+        "minutes_review": review,
+        "amendment": session_services.minutes_amend(review=review, text="Not quite."),
     }
 
 
