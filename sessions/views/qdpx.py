@@ -13,6 +13,7 @@ from regions.access import visible_regions
 from .. import qdc, qdpx
 from ..access import require_coder
 from ..forms import CodebookImportForm, QdpxExportForm
+from ..models import Coding
 from .coding import codebook_page
 
 
@@ -43,8 +44,17 @@ def qdpx_export(request):
             distinct=True,
         ),
     )
+    # What the export leaves out, said before the download (the command prints the same).
+    left_out = (
+        Coding.objects.filter(note__session__region__in=regions, lost=True)
+        .select_related("code", "note__session__region")
+        .order_by("note__session__region__name", "note__session__date", "note_id", "id")
+    )
     return TemplateResponse(
-        request, "sessions/qdpx_export.html", {"form": form, "counts": counts}, status=status
+        request,
+        "sessions/qdpx_export.html",
+        {"form": form, "counts": counts, "left_out": left_out},
+        status=status,
     )
 
 

@@ -368,3 +368,17 @@ def test_the_codebook_refuses_a_second_code_of_one_name(client, researcher):
     assert response.status_code in (200, 422)
     assert "already has this name" in response.text
     assert Code.objects.filter(name__iexact="conditions and values").count() == 1
+
+
+def test_the_export_page_names_the_passages_it_leaves_out(client, researcher, two_regions):
+    mine, theirs = two_regions
+    services.note_save(note=mine, user=researcher, text="Alles is nu anders", base_version=1)
+    services.note_save(note=theirs, user=researcher, text="Elders ook anders", base_version=1)
+    client.force_login(researcher)
+    page = client.get(reverse(EXPORT))
+    assert page.status_code == 200
+    left_out = list(page.context["left_out"])
+    assert [c.note_id for c in left_out] == [mine.pk]
+    assert "1 passage is left out" in page.text and "geen budget" in page.text
+    # The other region's lost passages are not named to this researcher.
+    assert "SECRET-OTHER-REGION" not in page.text
