@@ -313,3 +313,26 @@ class CodebookImportForm(forms.Form):
                 params={"mb": MAX_BYTES // (1024 * 1024)},
             )
         return upload
+
+
+class ProjectImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Project file (.qdpx)"),
+        help_text=_(
+            "A REFI-QDA project saved by MAXQDA or QualCoder from an export of this programme."
+        ),
+    )
+    check_only = forms.BooleanField(
+        label=_("Only show what would change"), required=False, initial=True
+    )
+
+    def clean_file(self):
+        from .qdpx_import import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB."),
+                params={"mb": MAX_BYTES // (1024 * 1024)},
+            )
+        return upload

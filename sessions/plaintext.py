@@ -57,10 +57,11 @@ def to_plain_text(markdown: str) -> PlainText:
             drop[index] = 1
     for match in _LINE_MARK.finditer(markdown):
         mark(match.start(2), match.end(2))
+    # An escaped character and what is inside a code span are shown as typed.
+    protected = bytearray(len(markdown))
     for match in _ESCAPE.finditer(markdown):
         mark(match.start(), match.start() + 1)
-    # Code spans first: what is inside them is shown as typed.
-    protected = bytearray(len(markdown))
+        protected[match.start() + 1] = 1
     for match in _CODE.finditer(markdown):
         if free(match, 1):
             mark(match.start(1), match.end(1))
@@ -70,9 +71,12 @@ def to_plain_text(markdown: str) -> PlainText:
         mark(match.start(1), match.end(1))
         mark(match.start(3), match.end(3))
     for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
-        for match in pattern.finditer(markdown):
+        # Marks already taken out read as a neutral character, so that the closing "**"
+        # of a strong span is not taken for the opening "*" of the next emphasis.
+        view = "".join("\x00" if drop[i] else char for i, char in enumerate(markdown))
+        for match in pattern.finditer(view):
             opening, closing = match.start(1), match.start(3)
-            if protected[opening] or protected[closing] or drop[opening] or drop[closing]:
+            if protected[opening] or protected[closing]:
                 continue
             mark(match.start(1), match.end(1))
             mark(match.start(3), match.end(3))

@@ -61,6 +61,7 @@ class ImportReport:
     flattened: list = field(default_factory=list)  # (name, theme) nested deeper than two levels
     refused: list = field(default_factory=list)  # (name, reason)
     left_alone: int = 0  # our codes the file does not mention
+    pairs: dict = field(default_factory=dict)  # file GUID -> our Code (a stand-in in a dry run)
     applied: bool = False
 
     @property
@@ -126,10 +127,15 @@ def parse(data: bytes) -> list[FileCode]:
     codes_el = root.find("{urn:QDA-XML:codebook:1.0}Codes")
     if codes_el is None:
         raise CodebookError(_("The codebook has no Codes element."))
+    return read_codes(codes_el, "urn:QDA-XML:codebook:1.0")
+
+
+def read_codes(codes_el, namespace: str) -> list[FileCode]:
+    """The codes under a ``<Codes>`` element (of a codebook or of a project)."""
     found = []
 
     def walk(element, parent, depth):
-        for code_el in element.findall("{urn:QDA-XML:codebook:1.0}Code"):
+        for code_el in element.findall(f"{{{namespace}}}Code"):
             name = " ".join((code_el.get("name") or "").split())
             if not name:
                 raise CodebookError(_("A code in the file has no name."))
@@ -138,7 +144,7 @@ def parse(data: bytes) -> list[FileCode]:
                     _("The code name “%(name)s…” is longer than %(max)d characters.")
                     % {"name": name[:40], "max": NAME_MAX}
                 )
-            description = code_el.findtext("{urn:QDA-XML:codebook:1.0}Description") or ""
+            description = code_el.findtext(f"{{{namespace}}}Description") or ""
             code = FileCode(
                 name=name,
                 guid=(code_el.get("guid") or "").strip("{}").lower(),
@@ -243,6 +249,7 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
         theme_of_general = is_general(file_code)
         if theme_of_general is not None:
             matched[id(file_code)] = theme_of_general
+            report.pairs[file_code.guid] = theme_of_general
             continue
         code = by_guid.get(file_code.guid) or by_name.get(_key(file_code.name))
         positional = False
@@ -274,9 +281,11 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
             by_name[_key(code.name)] = code
             report.added.append(file_code.name)
             matched[id(file_code)] = code
+            report.pairs[file_code.guid] = code
             touched.add(code.pk)
             continue
         matched[id(file_code)] = code
+        report.pairs[file_code.guid] = code
         touched.add(code.pk)
         changed = []
         if _key(code.name) != _key(file_code.name):

@@ -39,4 +39,5 @@ urlpatterns = [
 urlpatterns += [
     path("codings/export/", qdpx.qdpx_export, name="qdpx_export"),
     path("codes/import/", qdpx.codebook_import, name="codebook_import"),
+    path("codings/import/", qdpx.project_import, name="project_import"),
 ]

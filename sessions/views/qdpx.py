@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from regions.access import visible_regions
 
-from .. import qdc, qdpx
+from .. import qdc, qdpx, qdpx_import
 from ..access import require_coder
-from ..forms import CodebookImportForm, QdpxExportForm
-from ..models import Coding
+from ..forms import CodebookImportForm, ProjectImportForm, QdpxExportForm
+from ..models import Coding, FieldNote
 from .coding import codebook_page
 
 
@@ -75,3 +75,36 @@ def codebook_import(request):
         else:
             return codebook_page(request, import_form=CodebookImportForm(), import_report=report)
     return codebook_page(request, import_form=form, status=422)
+
+
+@login_required
+def project_import(request):
+    """GET: the upload form. POST: read the codings of a ``.qdpx`` made from one of our
+    exports; a dry run by default, written only when "only show" is unticked."""
+    require_coder(request.user)
+    report = None
+    status = 200
+    if request.method == "POST":
+        form = ProjectImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            notes = FieldNote.objects.filter(session__region__in=visible_regions(request.user))
+            try:
+                report = qdpx_import.import_project(
+                    upload.read(qdpx_import.MAX_BYTES + 1),
+                    notes=notes.select_related("session"),
+                    user=request.user,
+                    apply=not form.cleaned_data["check_only"],
+                )
+            except qdpx_import.ProjectError as error:
+                form.add_error("file", str(error))
+                status = 422
+            else:
+                form = ProjectImportForm()
+        else:
+            status = 422
+    else:
+        form = ProjectImportForm()
+    return TemplateResponse(
+        request, "sessions/qdpx_import.html", {"form": form, "report": report}, status=status
+    )
