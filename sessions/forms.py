@@ -245,6 +245,25 @@ class CodeForm(forms.ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
 
+    def clean_name(self):
+        # One name, one code: analysis programs match codes by name, and QualCoder keeps
+        # only one of two codes with the same name (the other's codings are orphaned).
+        name = " ".join(self.cleaned_data["name"].split())
+        others = Code.objects.exclude(pk=self.instance.pk) if self.instance.pk else Code.objects
+        taken = next(
+            (c for c in others.select_related("parent") if c.name.casefold() == name.casefold()),
+            None,
+        )
+        if taken is not None:
+            raise forms.ValidationError(
+                _("“%(name)s” already has this name (%(where)s); choose another name."),
+                params={
+                    "name": taken.name,
+                    "where": taken.parent.name if taken.parent_id else _("a theme"),
+                },
+            )
+        return name
+
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
         if parent and self.instance.pk and self.instance.children.exists():
@@ -329,3 +348,26 @@ class AmendmentDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProjectImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Project file (.qdpx)"),
+        help_text=_(
+            "A REFI-QDA project saved by MAXQDA or QualCoder from an export of this programme."
+        ),
+    )
+    check_only = forms.BooleanField(
+        label=_("Only show what would change"), required=False, initial=True
+    )
+
+    def clean_file(self):
+        from .qdpx_import import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB."),
+                params={"mb": MAX_BYTES // (1024 * 1024)},
+            )
+        return upload

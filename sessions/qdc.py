@@ -3,7 +3,12 @@ programme's codebook, merging by name.
 
 A code of the file is matched to ours by its GUID first (a codebook that went out in a
 ``.qdpx`` and comes back keeps our GUIDs, so a code renamed in the analysis software is
-recognised as a rename), then by name (case and surrounding spaces ignored). Then:
+recognised as a rename), then by name (case and surrounding spaces ignored), then, for a
+code whose name is new, by an unchanged place in the tree (the same position under the
+same theme, where our code's name is not in the file any more): QualCoder writes new GUIDs,
+so a rename there is recognised only so. A pairing by place is listed in the report (and
+the dry run) for the researcher to confirm. A theme's "<theme> (general)" code of an export
+stands for the theme itself, matched by GUID or by that name in either language. Then:
 
 - no match: the code is **added** (a top-level code as a theme, a nested one under its theme);
 - matched by GUID under another name: **renamed**, unless another code already has that name;
@@ -26,7 +31,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from .models import Code
-from .qdpx import guid
+from .qdpx import general_names, guid
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_CODES = 2000
@@ -50,11 +55,13 @@ class FileCode:
 class ImportReport:
     added: list = field(default_factory=list)  # names
     renamed: list = field(default_factory=list)  # (old, new)
+    by_position: list = field(default_factory=list)  # (old, new): paired by place in the tree
     moved: list = field(default_factory=list)  # (name, theme)
     unchanged: list = field(default_factory=list)
     flattened: list = field(default_factory=list)  # (name, theme) nested deeper than two levels
     refused: list = field(default_factory=list)  # (name, reason)
     left_alone: int = 0  # our codes the file does not mention
+    pairs: dict = field(default_factory=dict)  # file GUID -> our Code (a stand-in in a dry run)
     applied: bool = False
 
     @property
@@ -120,10 +127,15 @@ def parse(data: bytes) -> list[FileCode]:
     codes_el = root.find("{urn:QDA-XML:codebook:1.0}Codes")
     if codes_el is None:
         raise CodebookError(_("The codebook has no Codes element."))
+    return read_codes(codes_el, "urn:QDA-XML:codebook:1.0")
+
+
+def read_codes(codes_el, namespace: str) -> list[FileCode]:
+    """The codes under a ``<Codes>`` element (of a codebook or of a project)."""
     found = []
 
     def walk(element, parent, depth):
-        for code_el in element.findall("{urn:QDA-XML:codebook:1.0}Code"):
+        for code_el in element.findall(f"{{{namespace}}}Code"):
             name = " ".join((code_el.get("name") or "").split())
             if not name:
                 raise CodebookError(_("A code in the file has no name."))
@@ -132,7 +144,7 @@ def parse(data: bytes) -> list[FileCode]:
                     _("The code name “%(name)s…” is longer than %(max)d characters.")
                     % {"name": name[:40], "max": NAME_MAX}
                 )
-            description = code_el.findtext("{urn:QDA-XML:codebook:1.0}Description") or ""
+            description = code_el.findtext(f"{{{namespace}}}Description") or ""
             code = FileCode(
                 name=name,
                 guid=(code_el.get("guid") or "").strip("{}").lower(),
@@ -173,12 +185,77 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
 
     # The "(general)" codes an export adds under a coded theme stand for the theme itself.
     general = {guid("theme-general", code.pk): code for code in ours if code.parent_id is None}
+    general_by_name = {
+        name: code for code in ours if code.parent_id is None for name in general_names(code.name)
+    }
+
+    def is_general(file_code):
+        if file_code.guid in general:
+            return general[file_code.guid]
+        if file_code.parent is not None and file_code.parent.parent is None:
+            theme = general_by_name.get(_key(file_code.name))
+            if theme is not None and matched.get(id(file_code.parent)) == theme:
+                return theme
+        return None
+
+    # Pairing by place, for a code whose GUID and name are both new: under the same theme
+    # (or at the top), the file and our codebook have as many codes, and exactly one on
+    # each side is unaccounted for (our code's name is not in the file, the file's code
+    # matches nothing of ours): that is a rename. Sorting in the other program does not
+    # matter; a file that adds or drops codes there pairs nothing.
+    file_names = {_key(fc.name) for fc in file_codes}
+    file_guids = {fc.guid for fc in file_codes}
+
+    def general_in_file(file_code):
+        return file_code.guid in general or (
+            file_code.parent is not None
+            and file_code.parent.parent is None
+            and _key(file_code.name) in general_by_name
+        )
+
+    def direct(file_code):
+        return by_guid.get(file_code.guid) or by_name.get(_key(file_code.name))
+
+    file_siblings = {}
+    for file_code in file_codes:
+        if not general_in_file(file_code) and file_code.depth <= 2:
+            parent_key = id(file_code.parent) if file_code.parent is not None else None
+            file_siblings.setdefault(parent_key, []).append(file_code)
+    active = [code for code in ours if not code.retired]
+    named = {code.pk for code in active if _key(code.name) in file_names} | {
+        code.pk for code in active if guid("code", code.pk) in file_guids
+    }
+
+    def by_place_match(file_code):
+        parent_key = id(file_code.parent) if file_code.parent is not None else None
+        if file_code.parent is None:
+            parent_pk = None
+        else:
+            parent = matched.get(id(file_code.parent))
+            if parent is None or parent.pk is None or parent.pk < 0:
+                return None
+            parent_pk = parent.pk
+        theirs = file_siblings.get(parent_key, [])
+        mine = [code for code in active if code.parent_id == parent_pk]
+        if len(theirs) != len(mine):
+            return None
+        open_theirs = [fc for fc in theirs if direct(fc) is None]
+        open_mine = [code for code in mine if code.pk not in named]
+        if len(open_theirs) == 1 and len(open_mine) == 1 and open_theirs[0] is file_code:
+            return open_mine[0]
+        return None
 
     for file_code in file_codes:
-        if file_code.guid in general:
-            matched[id(file_code)] = general[file_code.guid]
+        theme_of_general = is_general(file_code)
+        if theme_of_general is not None:
+            matched[id(file_code)] = theme_of_general
+            report.pairs[file_code.guid] = theme_of_general
             continue
         code = by_guid.get(file_code.guid) or by_name.get(_key(file_code.name))
+        positional = False
+        if code is None:
+            code = by_place_match(file_code)
+            positional = code is not None
         theme = None
         if file_code.parent is not None:
             file_theme = _theme_of(file_code)
@@ -204,9 +281,11 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
             by_name[_key(code.name)] = code
             report.added.append(file_code.name)
             matched[id(file_code)] = code
+            report.pairs[file_code.guid] = code
             touched.add(code.pk)
             continue
         matched[id(file_code)] = code
+        report.pairs[file_code.guid] = code
         touched.add(code.pk)
         changed = []
         if _key(code.name) != _key(file_code.name):
@@ -221,6 +300,8 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
                 )
             else:
                 report.renamed.append((code.name, file_code.name))
+                if positional:
+                    report.by_position.append((code.name, file_code.name))
                 by_name.pop(_key(code.name), None)
                 code.name = file_code.name
                 by_name[_key(code.name)] = code

@@ -6,8 +6,9 @@ UTF-8 text file per note in ``sources/``, referenced as ``internal://<guid>.txt`
 is a ``PlainTextSelection`` whose ``startPosition``/``endPosition`` count Unicode code
 points from 0, end exclusive: Python string indices, which is what ``Coding.start``/``end``
 are (the server finds the passage in the note's Markdown, see ``services.find_quote``). The
-exported text is the stored Markdown with line ends made ``\\n``; the offsets are moved by
-the same change, so they always index the file that travels.
+exported text is the plain text the reader sees (``plaintext.to_plain_text``: no Markdown
+marks, line ends ``\\n``); every offset is moved onto that text, so it always indexes the
+file that travels.
 
 GUIDs are uuid5 of a fixed namespace and the object's kind and primary key: exporting twice
 gives the same GUIDs, and a codebook that comes back from the analysis software still names
@@ -17,13 +18,11 @@ Building is pure: querysets in, bytes out. Who may export what is decided by the
 (the view and the ``export_qdpx`` command).
 """
 
-import bisect
 import datetime
 import io
 import re
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from steps.models import Step
 
 from .models import Code, CodePolarity, Coding, FieldNote
+from .plaintext import to_plain_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -65,18 +65,33 @@ def _stamp(moment) -> str:
     return ""
 
 
-def export_text(text: str) -> tuple[str, Callable[[int], int]]:
-    """The note's text as it travels (line ends ``\\n``) and a function that moves an offset
-    into the stored text to the same place in the exported one."""
-    crlf = [m.start() for m in re.finditer("\r\n", text)]
-    exported = text.replace("\r\n", "\n").replace("\r", "\n")
+def general_names(theme_name: str) -> set[str]:
+    """The names a theme's "(general)" code may come back under, in either language: a
+    program that writes new GUIDs (QualCoder) names it only by this."""
+    names = {
+        f"{theme_name} ({_('general')})",
+        f"{theme_name} (general)",
+        f"{theme_name} (algemeen)",
+    }
+    return {" ".join(name.split()).casefold() for name in names}
 
-    def move(offset: int) -> int:
-        # Each "\r\n" wholly before the offset lost one code point.
-        return offset - bisect.bisect_left(crlf, offset - 1)
 
-    # Not XML: the file keeps every character, so offsets stay true.
-    return exported, move
+def export_names(codes) -> dict[int, str]:
+    """The name each code travels under. Two codes of one name (under different themes)
+    would make QualCoder keep one and orphan the other's codings, so such a name gets its
+    theme added: "Other (Collaboration)"."""
+    by_id = {code.pk: code for code in codes}
+    seen: dict[str, int] = {}
+    for code in codes:
+        key = " ".join(code.name.split()).casefold()
+        seen[key] = seen.get(key, 0) + 1
+    names = {}
+    for code in codes:
+        name = code.name
+        if seen[" ".join(name.split()).casefold()] > 1 and code.parent_id in by_id:
+            name = f"{name} ({by_id[code.parent_id].name})"
+        names[code.pk] = name
+    return names
 
 
 def notes_for_export(regions):
@@ -129,6 +144,7 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
     # Which codes carry exported codings (retired codes only travel when they do).
     used = {c.code_id for note in notes for c in note.codings.all() if not c.lost}
     by_id = {code.pk: code for code in codes}
+    names = export_names(codes)
     themes = [c for c in codes if c.parent_id is None]
     children = {}
     for code in codes:
@@ -162,7 +178,11 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
     codes_el = ET.SubElement(codebook, _q("Codes"))
 
     def code_element(parent_el, code, codable):
-        attrs = {"guid": guid("code", code.pk), "name": _clean(code.name), "isCodable": codable}
+        attrs = {
+            "guid": guid("code", code.pk),
+            "name": _clean(names[code.pk]),
+            "isCodable": codable,
+        }
         if code.polarity in COLOURS:
             attrs["color"] = COLOURS[code.polarity]
         el = ET.SubElement(parent_el, _q("Code"), attrs)
@@ -218,7 +238,11 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
         ET.SubElement(el, _q("VariableRef"), {"targetGUID": guid("variable", key)})
         ET.SubElement(el, _q(f"{kind}Value")).text = value
 
-    # --- cases: one per region and one per step, each listing its notes
+    # --- cases: one per region and one per step, each listing its notes. The region is a
+    # variable of the notes (file variables), not of the cases: a program that sees a
+    # variable on a case takes it for a case attribute and no longer shows it with a note.
+    # The same groups also travel as Sets of sources (below), which QualCoder and MAXQDA
+    # read as document groups where they ignore a case's SourceRef.
     region_cases = {}
     step_cases = {step.code: (step, []) for step in steps}
     for note in notes:
@@ -234,7 +258,6 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
             _q("Case"),
             {"guid": guid("region", region.pk), "name": _clean(f"{_('Region')}: {region.name}")},
         )
-        variable_value(case, "region", "Text", _clean(region.name))
         for note in region_notes:
             ET.SubElement(case, _q("SourceRef"), {"targetGUID": guid("note", note.pk)})
     for step, step_notes in step_cases.values():
@@ -259,7 +282,8 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
     for note in notes:
         session = note.session
         note_guid = guid("note", note.pk)
-        text, move = export_text(note.text)
+        plain = to_plain_text(note.text)
+        text = plain.text
         files[f"sources/{note_guid}.txt"] = text.encode("utf-8")
         attrs = {
             "guid": note_guid,
@@ -282,8 +306,12 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
             f"{session.get_kind_display()}; {_('steps')}: {_steps_label(session_steps) or '-'}"
         )
         for coding in note.codings.all():
-            start, end = move(coding.start), move(coding.end)
-            if coding.lost or not (0 <= start < end <= len(text)):
+            start, end = plain.to_plain(coding.start, coding.end)
+            if (
+                coding.lost
+                or coding.end > plain.source_length
+                or not (0 <= start < end <= len(text))
+            ):
                 summary.lost.append(coding)
                 continue
             summary.codings += 1
@@ -317,7 +345,8 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
     if not len(sources_el):
         project.remove(sources_el)
 
-    # --- sets: barriers and facilitators, for a quick filter on codes
+    # --- sets: barriers and facilitators (codes); the notes of each region and each step
+    # (sources), for programs that group documents by set rather than by case.
     sets_el = ET.SubElement(project, _q("Sets"))
     for polarity, label in (
         (CodePolarity.BARRIER, _("Barriers")),
@@ -329,6 +358,30 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
         set_el = ET.SubElement(sets_el, _q("Set"), {"guid": guid("set", polarity), "name": label})
         for code in members:
             ET.SubElement(set_el, _q("MemberCode"), {"targetGUID": guid("code", code.pk)})
+    for region, region_notes in region_cases.values():
+        set_el = ET.SubElement(
+            sets_el,
+            _q("Set"),
+            {
+                "guid": guid("region-set", region.pk),
+                "name": _clean(f"{_('Region')}: {region.name}"),
+            },
+        )
+        for note in region_notes:
+            ET.SubElement(set_el, _q("MemberSource"), {"targetGUID": guid("note", note.pk)})
+    for step, step_notes in step_cases.values():
+        if not step_notes:
+            continue
+        set_el = ET.SubElement(
+            sets_el,
+            _q("Set"),
+            {
+                "guid": guid("step-set", step.code),
+                "name": _clean(f"{_('Step')} {step.code}: {step.name}"),
+            },
+        )
+        for note in step_notes:
+            ET.SubElement(set_el, _q("MemberSource"), {"targetGUID": guid("note", note.pk)})
     if not len(sets_el):
         project.remove(sets_el)
 

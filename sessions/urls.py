@@ -39,6 +39,7 @@ urlpatterns = [
 urlpatterns += [
     path("codings/export/", qdpx.qdpx_export, name="qdpx_export"),
     path("codes/import/", qdpx.codebook_import, name="codebook_import"),
+    path("codings/import/", qdpx.project_import, name="project_import"),
 ]
 
 # Links in mails: the token is the key (sessions/access.py)

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from regions.access import visible_regions
 
-from .. import qdc, qdpx
+from .. import qdc, qdpx, qdpx_import
 from ..access import require_coder
-from ..forms import CodebookImportForm, QdpxExportForm
+from ..forms import CodebookImportForm, ProjectImportForm, QdpxExportForm
+from ..models import Coding, FieldNote
 from .coding import codebook_page
 
 
@@ -43,8 +44,17 @@ def qdpx_export(request):
             distinct=True,
         ),
     )
+    # What the export leaves out, said before the download (the command prints the same).
+    left_out = (
+        Coding.objects.filter(note__session__region__in=regions, lost=True)
+        .select_related("code", "note__session__region")
+        .order_by("note__session__region__name", "note__session__date", "note_id", "id")
+    )
     return TemplateResponse(
-        request, "sessions/qdpx_export.html", {"form": form, "counts": counts}, status=status
+        request,
+        "sessions/qdpx_export.html",
+        {"form": form, "counts": counts, "left_out": left_out},
+        status=status,
     )
 
 
@@ -65,3 +75,36 @@ def codebook_import(request):
         else:
             return codebook_page(request, import_form=CodebookImportForm(), import_report=report)
     return codebook_page(request, import_form=form, status=422)
+
+
+@login_required
+def project_import(request):
+    """GET: the upload form. POST: read the codings of a ``.qdpx`` made from one of our
+    exports; a dry run by default, written only when "only show" is unticked."""
+    require_coder(request.user)
+    report = None
+    status = 200
+    if request.method == "POST":
+        form = ProjectImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            notes = FieldNote.objects.filter(session__region__in=visible_regions(request.user))
+            try:
+                report = qdpx_import.import_project(
+                    upload.read(qdpx_import.MAX_BYTES + 1),
+                    notes=notes.select_related("session"),
+                    user=request.user,
+                    apply=not form.cleaned_data["check_only"],
+                )
+            except qdpx_import.ProjectError as error:
+                form.add_error("file", str(error))
+                status = 422
+            else:
+                form = ProjectImportForm()
+        else:
+            status = 422
+    else:
+        form = ProjectImportForm()
+    return TemplateResponse(
+        request, "sessions/qdpx_import.html", {"form": form, "report": report}, status=status
+    )

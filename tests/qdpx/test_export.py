@@ -62,7 +62,8 @@ def test_the_archive_holds_project_qde_and_one_utf8_text_per_note(region, coded_
         assert f"sources/{source.get('guid')}.txt" in files
     text = files[f"sources/{qdpx.guid('note', coded_note.pk)}.txt"]
     assert not text.startswith(b"\xef\xbb\xbf")  # no byte order mark
-    assert text.decode("utf-8") == TEXT.replace("\r\n", "\n")
+    # The plain text the reader sees: line ends made Unix, no Markdown marks.
+    assert text.decode("utf-8") == TEXT.replace("\r\n", "\n").replace("**", "")
 
 
 def test_the_project_validates_against_the_refi_qda_schema(
@@ -208,6 +209,66 @@ def test_regions_sessions_and_steps_travel_as_names_variables_and_cases(
     assert refs["Region: Noorderveen"] == {qdpx.guid("note", other.pk)}
     assert refs["Region: Rivierenland"] == {qdpx.guid("note", coded_note.pk)}
     assert qdpx.guid("note", coded_note.pk) in next(v for k, v in refs.items() if "2b" in k)
+    # The region is a variable of the notes only; a case carries none (QualCoder would
+    # take it for a case attribute and not show it with the note).
+    assert not root.findall(".//q:Cases/q:Case/q:VariableValue", NS)
+    # The same groups as Sets of sources, for programs that read document sets.
+    sets = {
+        s.get("name"): {m.get("targetGUID") for m in s.findall("q:MemberSource", NS)}
+        for s in root.findall("q:Sets/q:Set", NS)
+    }
+    assert sets["Region: Noorderveen"] == {qdpx.guid("note", other.pk)}
+    assert sets["Region: Rivierenland"] == {qdpx.guid("note", coded_note.pk)}
+    assert qdpx.guid("note", other.pk) in next(v for k, v in sets.items() if k.startswith("Step 3"))
+
+
+def test_notes_travel_as_plain_text_with_offsets_on_that_text(
+    region, make_note, researcher, funding, project_schema
+):
+    markdown = (
+        "# Kop\n\nDit is een *kans*, zegt [de wethouder](https://example.org): **geen budget**."
+    )
+    note = make_note(region, markdown)
+    for quote in ("kans", "geen budget", "de wethouder"):
+        services.coding_create(note=note, code=funding, quote=quote, user=researcher)
+    data, summary = qdpx.export_regions([region], now=NOW)
+    project_schema.validate(unzip(data)["project.qde"].decode("utf-8"))
+    text = unzip(data)[f"sources/{qdpx.guid('note', note.pk)}.txt"].decode("utf-8")
+    assert text == "Kop\n\nDit is een kans, zegt de wethouder: geen budget."
+    quotes = sorted(
+        text[int(s.get("startPosition")) : int(s.get("endPosition"))] for s in selections(qde(data))
+    )
+    assert quotes == ["de wethouder", "geen budget", "kans"]
+    assert summary.codings == 3
+
+
+def test_two_codes_of_one_name_travel_under_names_made_unique(region, make_note, researcher):
+    collaboration = Code.objects.get(name="Collaboration")
+    politics = Code.objects.get(name="Politics, finances and legislation")
+    Code.objects.create(name="Overig", parent=collaboration, order=90)
+    Code.objects.create(name="Overig", parent=politics, order=91)
+    names = [
+        c.get("name")
+        for c in qde(qdpx.export_regions([region], now=NOW)[0]).iter(
+            "{urn:QDA-XML:project:1.0}Code"
+        )
+    ]
+    assert "Overig (Collaboration)" in names
+    assert "Overig (Politics, finances and legislation)" in names
+    assert len(names) == len(set(names))
+
+
+def test_barrier_and_facilitator_codes_travel_as_two_sets(region, coded_note):
+    Code.objects.filter(name="Conditions and values").update(polarity="facilitator")
+    root = qde(qdpx.export_regions([region], now=NOW)[0])
+    sets = {
+        s.get("name"): {m.get("targetGUID") for m in s.findall("q:MemberCode", NS)}
+        for s in root.findall("q:Sets/q:Set", NS)
+    }
+    barrier = Code.objects.get(name="Legislation barriers")
+    facilitator = Code.objects.get(name="Conditions and values")
+    assert qdpx.guid("code", barrier.pk) in sets["Barriers"]
+    assert sets["Facilitators"] == {qdpx.guid("code", facilitator.pk)}
 
 
 def test_export_queries_do_not_grow_with_notes(

@@ -282,3 +282,103 @@ def test_an_exported_codebook_comes_back_unchanged(region, two_regions):
     ).replace("/>", f">{ET.tostring(codes, encoding='unicode')}</ns0:CodeBook>")
     report = qdc.import_codebook(data.encode(), apply=True)
     assert not report.added and not report.renamed and not report.moved
+
+
+def qualcoder_codebook(rename=None, extra="") -> bytes:
+    """Our codebook as QualCoder's codebook export writes it: every code with a GUID of its
+    own (not ours), categories nested, and the export's "(general)" code under a coded theme."""
+    import uuid
+
+    rename = rename or {}
+    parts = []
+    for theme in Code.objects.filter(parent__isnull=True, retired=False).order_by("order", "name"):
+        children = code_xml(
+            f"{theme.name} (general)", guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"g{theme.pk}"))
+        )
+        for sub in theme.children.filter(retired=False).order_by("name"):  # QualCoder sorts
+            children += code_xml(
+                rename.get(sub.name, sub.name),
+                guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"c{sub.pk}")),
+            )
+        parts.append(
+            code_xml(
+                theme.name,
+                guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"t{theme.pk}")),
+                children=children,
+            )
+        )
+    return qdc_file("".join(parts) + extra)
+
+
+def test_qualcoders_unchanged_codebook_adds_no_general_code(client, researcher):
+    before = Code.objects.count()
+    client.force_login(researcher)
+    report = upload(client, qualcoder_codebook()).context["import_report"]
+    assert report.added == [] and report.renamed == [] and not report.changed
+    assert Code.objects.count() == before
+    assert not Code.objects.filter(name__endswith="(general)").exists()
+
+
+def test_a_rename_in_qualcoder_is_paired_by_its_place_and_keeps_the_codings(
+    client, researcher, two_regions
+):
+    personal = Code.objects.get(name="Personal motives")
+    mine, _theirs = two_regions
+    coding = services.coding_create(note=mine, code=personal, quote="Rivierenland", user=researcher)
+    client.force_login(researcher)
+    data = qualcoder_codebook(rename={"Personal motives": "Persoonlijke drijfveren"})
+    dry = upload(client, data, check_only="on")
+    report = dry.context["import_report"]
+    assert report.by_position == [("Personal motives", "Persoonlijke drijfveren")]
+    assert report.added == []
+    assert "kept their place in the tree" in dry.text
+    personal.refresh_from_db()
+    assert personal.name == "Personal motives"  # nothing written in the dry run
+    upload(client, data)
+    personal.refresh_from_db()
+    coding.refresh_from_db()
+    assert personal.name == "Persoonlijke drijfveren" and coding.code == personal
+    assert not Code.objects.filter(name="Personal motives").exists()
+
+
+def test_a_file_that_adds_codes_under_a_theme_pairs_nothing_by_place(client, researcher):
+    client.force_login(researcher)
+    theme = Code.objects.get(name="Motives and interests")
+    data = qualcoder_codebook(rename={"Personal motives": "Persoonlijke drijfveren"}).replace(
+        f'name="{theme.name}" isCodable="true">'.encode(),
+        f'name="{theme.name}" isCodable="true">{code_xml("Nog een code")}'.encode(),
+    )
+    report = upload(client, data, check_only="on").context["import_report"]
+    assert report.by_position == []
+    assert set(report.added) == {"Persoonlijke drijfveren", "Nog een code"}
+
+
+def test_the_codebook_refuses_a_second_code_of_one_name(client, researcher):
+    client.force_login(researcher)
+    politics = Code.objects.get(name="Politics, finances and legislation")
+    response = client.post(
+        reverse("sessions:codebook"),
+        {
+            "new-name": "conditions  and VALUES",
+            "new-parent": politics.pk,
+            "new-polarity": "",
+            "new-description": "",
+        },
+    )
+    assert response.status_code in (200, 422)
+    assert "already has this name" in response.text
+    assert Code.objects.filter(name__iexact="conditions and values").count() == 1
+
+
+def test_the_export_page_names_the_passages_it_leaves_out(client, researcher, two_regions):
+    mine, theirs = two_regions
+    services.note_save(note=mine, user=researcher, text="Alles is nu anders", base_version=1)
+    services.note_save(note=theirs, user=researcher, text="Elders ook anders", base_version=1)
+    client.force_login(researcher)
+    page = client.get(reverse(EXPORT))
+    assert page.status_code == 200
+    left_out = list(page.context["left_out"])
+    assert [c.note_id for c in left_out] == [mine.pk]
+    assert "1 passage is left out" in page.text and "geen budget" in page.text
+    # The other region's lost passages are not named to this researcher.
+    assert "SECRET-OTHER-REGION" not in page.text

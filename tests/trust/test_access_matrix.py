@@ -367,6 +367,7 @@ MATRIX: dict[str, Entry] = {
     # regions) and import a codebook; refused by role before anything is read.
     "sessions:qdpx_export": Entry(CODEBOOK_WRITE),
     "sessions:codebook_import": Entry(CODEBOOK_WRITE, method="post"),
+    "sessions:project_import": Entry(CODEBOOK_WRITE),
     # --- audit trail and bin
     "audit:history": Entry(
         WRITE_REGION,
