@@ -257,12 +257,17 @@ class RegionStakeholder(models.Model):
                 fields=["region", "stakeholder"],
                 condition=models.Q(left_on__isnull=True),
                 name="one_open_membership",
+                violation_error_message=_(
+                    "This person is in the project group already; give the left date of "
+                    "their current period first."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True)
                 | models.Q(joined_on__isnull=True)
                 | models.Q(left_on__gte=models.F("joined_on")),
                 name="membership_left_after_joined",
+                violation_error_message=_("The left date is before the joined date."),
             ),
         ]
         ordering = ["joined_on", "id"]

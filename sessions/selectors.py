@@ -287,12 +287,15 @@ def group_stability_for_regions(region_ids, held_dates=None, on=None) -> dict[in
         "stakeholder__organisation"
     )
     for seat in seats(memberships):
-        current = seat.current
-        if not current.member_on(on):
+        # Who held the seat on the day, and those before them; later holders don't count.
+        index = next((n for n, h in enumerate(seat.holders) if h.member_on(on)), None)
+        if index is None:
             continue
+        holders = seat.holders[: index + 1]
+        current = holders[-1]
         dates = held_dates.get(current.region_id, [])
         held = attended = 0
-        for holder in seat.holders:
+        for holder in holders:
             before_leaving = [d for d in dates if holder.left_on is None or d < holder.left_on]
             own_held = sum(
                 1 for d in before_leaving if holder.joined_on is None or d >= holder.joined_on
@@ -311,7 +314,7 @@ def group_stability_for_regions(region_ids, held_dates=None, on=None) -> dict[in
                 core_group=current.core_group,
                 attended=attended,
                 held=held,
-                predecessors=[h.stakeholder for h in seat.holders[:-1]],
+                predecessors=[h.stakeholder for h in holders[:-1]],
             )
         )
     for stability in result.values():
