@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import ContextEvent, Organisation, Stakeholder
+from regions.selectors import members_on
 from roadmap_site.widgets import DateInput
 from steps.models import Intervention, Scenario, WorkPlanVersion
 
@@ -69,9 +70,8 @@ class PartyForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             participations__region=region
         )
-        self.fields["signatory"].queryset = Stakeholder.objects.filter(
-            memberships__region=region
-        ).select_related("organisation")
+        # A party signs through someone in the project group now, not someone who left.
+        self.fields["signatory"].queryset = members_on(region).select_related("organisation")
 
     def clean(self):
         data = super().clean()

@@ -23,7 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from regions.access import can_edit_region, role_of
-from regions.models import Organisation, RegionStakeholder, Role
+from regions.models import Organisation, Role
+from regions.selectors import was_member_on
 from roadmap_site.formatting import money
 
 from .models import (
@@ -356,7 +357,7 @@ def representing_stakeholder(user, region):
     stakeholder = getattr(user, "stakeholder", None)
     if stakeholder is None:
         return None
-    if not RegionStakeholder.objects.filter(region=region, stakeholder=stakeholder).exists():
+    if not was_member_on(region, stakeholder):
         return None
     return stakeholder
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from . import services
 from .models import (
     ContextEvent,
     Organisation,
@@ -184,6 +185,17 @@ STAKEHOLDERS = {
     ],
 }
 
+# A seat that changed hands: (region, who leaves, days ago, who takes over, why).
+REPLACEMENTS = [
+    (
+        4,
+        "Johan Huisman",
+        150,
+        ("Marleen de Groot", "Gemeente Veendorp", "policy", "Senior policy adviser"),
+        "Moved to another department; the municipality sent someone the alderman mandated.",
+    ),
+]
+
 CONTEXT_EVENTS = {
     1: [
         (
@@ -305,6 +317,27 @@ def seed(world: DemoWorld) -> None:
                 stakeholder=stakeholder,
                 defaults={"core_group": core, "joined_on": world.day(joined)},
             )
+        for region_number, leaving, days_ago, (person, org_name, level, title), why in REPLACEMENTS:
+            if region_number != number:
+                continue
+            incoming = Stakeholder.objects.filter(
+                name=person, organisation=world.organisations[org_name]
+            ).first()
+            if incoming is None:
+                seat = RegionStakeholder.objects.get(
+                    region=region, stakeholder=world.stakeholders[leaving], left_on__isnull=True
+                )
+                incoming = services.member_replace(
+                    membership=seat,
+                    on=world.day(days_ago),
+                    reason=why,
+                    name=person,
+                    email=person.lower().replace(" ", ".") + "@example.org",
+                    organisation=world.organisations[org_name],
+                    function_level=level,
+                    function_title=title,
+                ).stakeholder
+            world.stakeholders[person] = incoming
         if created:
             for days_ago, kind, text, impact in CONTEXT_EVENTS[number]:
                 ContextEvent.objects.create(

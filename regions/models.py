@@ -122,6 +122,8 @@ class Region(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=RegionStatus.choices, default=RegionStatus.ACTIVE
     )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -217,7 +219,14 @@ class RegionOrganisation(models.Model):
 
 
 class RegionStakeholder(models.Model):
-    """A stakeholder taking part in a region's project group."""
+    """One period of a stakeholder in a region's project group.
+
+    A person is a member on a date when they had joined by then (or the join date is
+    unknown) and had not yet left: ``left_on`` is the first day they no longer count, so
+    a replacement who takes over on the same day is the only one counted that day. Who
+    counts on a date is read through ``regions.selectors`` and nowhere else. Someone who
+    leaves and comes back has a second period; a replacement's period points at the one it
+    took the seat of (``replaces``), so the seat's holders can be read in order."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
     stakeholder = models.ForeignKey(
@@ -228,18 +237,51 @@ class RegionStakeholder(models.Model):
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=300, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("took over the seat of"),
+    )
+
+    # Who changed a membership (left, replaced, corrected), and when (docs/trust.md).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
+            # One open period per person and region; earlier periods stay as history.
             models.UniqueConstraint(
-                fields=["region", "stakeholder"], name="unique_region_stakeholder"
-            )
+                fields=["region", "stakeholder"],
+                condition=models.Q(left_on__isnull=True),
+                name="one_open_membership",
+                violation_error_message=_(
+                    "This person is in the project group already; give the left date of "
+                    "their current period first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+                violation_error_message=_("The left date is before the joined date."),
+            ),
         ]
+        ordering = ["joined_on", "id"]
         verbose_name = _("project group member")
         verbose_name_plural = _("project group members")
 
     def __str__(self):
         return f"{self.stakeholder} in {self.region}"
+
+    def member_on(self, day) -> bool:
+        """The rule of ``regions.selectors.membership_on_q`` for a row already loaded."""
+        return (self.joined_on is None or self.joined_on <= day) and (
+            self.left_on is None or day < self.left_on
+        )
 
 
 class ContextEventKind(models.TextChoices):

@@ -276,7 +276,10 @@ def _people(world, rng):
                 stakeholder=person,
                 core_group=rng.random() < 0.7,
                 joined_on=region.joined_on,
-                left_on=world.today - datetime.timedelta(days=rng.randint(10, 300))
+                # Nobody leaves before they joined (the database refuses it).
+                left_on=max(
+                    region.joined_on, world.today - datetime.timedelta(days=rng.randint(10, 300))
+                )
                 if left
                 else None,
             )

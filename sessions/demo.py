@@ -232,7 +232,7 @@ SESSIONS = {
             ["1"],
             "held",
             ["Annemiek Brink"],
-            ["Ruud Visser", "Johan Huisman"],
+            ["Ruud Visser", "Marleen de Groot"],
             "Only one member came. The previous project leader left; the group is not stable.",
             "",
             [("Visit each organisation one on one", "open")],

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import FunctionLevel, Organisation, Role, Sector, Stakeholder
+from regions.selectors import ever_members, members_on
 from steps.models import Step
 
 from .models import (
@@ -91,7 +92,7 @@ class SessionForm(forms.ModelForm):
         self.fields["steps"].label_from_instance = lambda step: f"{step.code}. {step.display_name}"
         self.fields["facilitators"].queryset = facilitator_choices()
         self.fields["invitees"].queryset = (
-            Stakeholder.objects.filter(memberships__region=region)
+            ever_members(region)
             .select_related("organisation")
             .order_by("organisation__name", "name")
         )
@@ -104,6 +105,15 @@ class SessionForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("kind") == "one_on_one" and len(cleaned.get("invitees") or []) > 1:
             self.add_error("invitees", _("A one-on-one session has a single stakeholder."))
+        if cleaned.get("date") and cleaned.get("invitees"):
+            members = set(members_on(self.region, cleaned["date"]).values_list("pk", flat=True))
+            outside = [s.name for s in cleaned["invitees"] if s.pk not in members]
+            if outside:
+                self.add_error(
+                    "invitees",
+                    _("Not in the project group on %(date)s: %(names)s.")
+                    % {"date": cleaned["date"].isoformat(), "names": ", ".join(outside)},
+                )
         return cleaned
 
 
@@ -199,9 +209,7 @@ class ActionItemForm(forms.ModelForm):
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_stakeholder"].queryset = (
-            Stakeholder.objects.filter(memberships__region_id=session.region_id)
-            .select_related("organisation")
-            .order_by("name")
+            ever_members(session.region).select_related("organisation").order_by("name")
         )
         self.fields["owner_user"].queryset = facilitator_choices()
         self.fields["owner_user"].label_from_instance = lambda u: u.get_full_name() or u.username

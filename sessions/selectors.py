@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from regions.models import RegionStakeholder, Stakeholder
+from regions.selectors import member_at_session_exists, membership_on_q, seats
 from steps.models import Step, StepRequirement
 
 from .models import (
@@ -80,31 +81,45 @@ def missing_representatives(steps, stakeholders, declined=()) -> list[MissingFor
 
 def missing_in_held_sessions(region, step) -> list:
     """The requirements of ``step`` that nobody present at a held session of that step in
-    ``region`` met (what a step report lists as missing)."""
-    present = (
-        Stakeholder.objects.filter(
-            attendances__session__region=region,
-            attendances__session__steps=step,
-            attendances__session__status=SessionStatus.HELD,
-            attendances__status=AttendanceStatus.PRESENT,
-        )
-        .select_related("organisation")
-        .distinct()
-    )
+    ``region`` met (what a step report lists as missing). A person counts only for the
+    sessions held while they were in the project group."""
+    present = Stakeholder.objects.filter(
+        pk__in=Attendance.objects.filter(
+            member_at_session_exists(),
+            session__region=region,
+            session__steps=step,
+            session__status=SessionStatus.HELD,
+            status=AttendanceStatus.PRESENT,
+        ).values("stakeholder_id")
+    ).select_related("organisation")
     missing = missing_representatives([step], present)
     return missing[0].requirements if missing else []
 
 
-def who_counts(session, attendances) -> list:
+def who_counts(session, attendances, member_ids=None) -> list:
     """The stakeholders that count for "who is missing": those present once a session is
-    held; while it is planned, the invited (not excused or absent) who have not declined."""
+    held, the invited (not excused or absent) who have not declined while it is planned;
+    of them only those in the project group on the session's date. ``member_ids`` (that
+    group's stakeholder ids), or attendances loaded by ``session_for_page`` (annotated
+    ``in_group``), save the query."""
     if session.status == SessionStatus.HELD:
-        return [a.stakeholder for a in attendances if a.status == AttendanceStatus.PRESENT]
-    wanted = {AttendanceStatus.INVITED, AttendanceStatus.PRESENT}
+        wanted = {AttendanceStatus.PRESENT}
+    else:
+        wanted = {AttendanceStatus.INVITED, AttendanceStatus.PRESENT}
+    if member_ids is None and all(hasattr(a, "in_group") for a in attendances):
+        member_ids = {a.stakeholder_id for a in attendances if a.in_group}
+    if member_ids is None:
+        member_ids = set(
+            RegionStakeholder.objects.filter(
+                membership_on_q(session.date), region_id=session.region_id
+            ).values_list("stakeholder_id", flat=True)
+        )
     return [
         a.stakeholder
         for a in attendances
-        if a.status in wanted and not (a.declined and a.status == AttendanceStatus.INVITED)
+        if a.status in wanted
+        and a.stakeholder_id in member_ids
+        and not (a.declined and a.status == AttendanceStatus.INVITED)
     ]
 
 
@@ -129,9 +144,9 @@ def session_for_page(queryset, pk):
             "facilitators",
             Prefetch(
                 "attendances",
-                queryset=Attendance.objects.select_related("stakeholder__organisation").order_by(
-                    "stakeholder__organisation__name", "stakeholder__name"
-                ),
+                queryset=Attendance.objects.select_related("stakeholder__organisation")
+                .annotate(in_group=member_at_session_exists())
+                .order_by("stakeholder__organisation__name", "stakeholder__name"),
             ),
         )
         .get(pk=pk)
@@ -229,6 +244,8 @@ class MemberAttendance:
     core_group: bool
     attended: int
     held: int
+    # Who held the seat before this stakeholder took it over, oldest first.
+    predecessors: list = field(default_factory=list)
 
     @property
     def share(self) -> float:
@@ -281,12 +298,16 @@ class GroupStability:
         ) % {"regular": self.regular_core, "core": len(self.core), "held": self.held}
 
 
-def group_stability_for_regions(region_ids, held_dates=None) -> dict[int, GroupStability]:
-    """Group stability of many regions in three queries, whatever their number or size.
+def group_stability_for_regions(region_ids, held_dates=None, on=None) -> dict[int, GroupStability]:
+    """Group stability of many regions on the date ``on`` (today when None), in three
+    queries whatever their number or size.
 
-    A member is measured against the held group sessions since they joined the project
-    group (all of them when the join date is unknown). ``held_dates`` ({region id: [dates
-    of held group sessions]}) saves a query when the caller has them already."""
+    The group is read as it was on that date (``regions.selectors``). Stability counts the
+    seat, not the person: a replacement carries on the attendance of whoever held the seat
+    before them. Each holder is measured against the held group sessions of their own
+    period (all before they left, when the join date is unknown). ``held_dates`` ({region
+    id: [dates of held group sessions]}) saves a query when the caller has them already."""
+    on = on or timezone.localdate()
     region_ids = list(region_ids)
     result = {region_id: GroupStability(region_id=region_id) for region_id in region_ids}
     if not region_ids:
@@ -301,38 +322,57 @@ def group_stability_for_regions(region_ids, held_dates=None) -> dict[int, GroupS
             .values_list("region_id", "date")
         ):
             held_dates[region_id].append(date)
+    held_dates = {
+        region_id: [date for date in dates if date <= on] for region_id, dates in held_dates.items()
+    }
     for region_id, dates in held_dates.items():
         if region_id in result:
             result[region_id].held = len(dates)
-    attended = {
-        (region_id, stakeholder_id): n
-        for region_id, stakeholder_id, n in Attendance.objects.filter(
+    present_on = defaultdict(list)
+    for region_id, stakeholder_id, date in (
+        Attendance.objects.filter(
             session__region_id__in=region_ids,
             session__status=SessionStatus.HELD,
             session__kind=SessionKind.GROUP,
+            session__date__lte=on,
             status=AttendanceStatus.PRESENT,
         )
         .order_by()
-        .values_list("session__region_id", "stakeholder_id")
-        .annotate(n=Count("id"))
-    }
-    for membership in (
-        RegionStakeholder.objects.filter(region_id__in=region_ids, left_on__isnull=True)
-        .select_related("stakeholder__organisation")
-        .order_by("stakeholder__name")
+        .values_list("session__region_id", "stakeholder_id", "session__date")
     ):
-        stability = result[membership.region_id]
-        dates = held_dates.get(membership.region_id, [])
-        joined = membership.joined_on
-        held = sum(1 for date in dates if joined is None or date >= joined)
-        present = attended.get((membership.region_id, membership.stakeholder_id), 0)
-        stability.members.append(
+        present_on[region_id, stakeholder_id].append(date)
+    memberships = RegionStakeholder.objects.filter(region_id__in=region_ids).select_related(
+        "stakeholder__organisation"
+    )
+    for seat in seats(memberships):
+        # Who held the seat on the day, and those before them; later holders don't count.
+        index = next((n for n, h in enumerate(seat.holders) if h.member_on(on)), None)
+        if index is None:
+            continue
+        holders = seat.holders[: index + 1]
+        current = holders[-1]
+        dates = held_dates.get(current.region_id, [])
+        held = attended = 0
+        for holder in holders:
+            before_leaving = [d for d in dates if holder.left_on is None or d < holder.left_on]
+            own_held = sum(
+                1 for d in before_leaving if holder.joined_on is None or d >= holder.joined_on
+            )
+            present = sum(
+                1
+                for d in present_on.get((holder.region_id, holder.stakeholder_id), [])
+                if holder.left_on is None or d < holder.left_on
+            )
+            held += own_held
+            # Present before the recorded join date still counts, up to every session.
+            attended += min(present, own_held) if own_held else present
+        result[current.region_id].members.append(
             MemberAttendance(
-                stakeholder=membership.stakeholder,
-                core_group=membership.core_group,
-                # Present before the recorded join date still counts, up to every session.
-                attended=min(present, held) if held else present,
+                stakeholder=current.stakeholder,
+                core_group=current.core_group,
+                attended=attended,
                 held=held,
+                predecessors=[h.stakeholder for h in holders[:-1]],
             )
         )
     for stability in result.values():
@@ -340,9 +380,9 @@ def group_stability_for_regions(region_ids, held_dates=None) -> dict[int, GroupS
     return result
 
 
-def group_stability(region, held_dates=None) -> GroupStability:
+def group_stability(region, held_dates=None, on=None) -> GroupStability:
     return group_stability_for_regions(
-        [region.pk], held_dates=None if held_dates is None else {region.pk: held_dates}
+        [region.pk], held_dates=None if held_dates is None else {region.pk: held_dates}, on=on
     )[region.pk]
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Stakeholder
+from regions.selectors import ever_members, members_on
 from roadmap_site.widgets import DateInput
 
 from .models import DecisionOutcome, Scenario
@@ -73,10 +74,11 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, region=None, point=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.region = region
         self.fields["decided_on"].initial = timezone.localdate()
         if region is not None:
             self.fields["decided_by"].queryset = (
-                Stakeholder.objects.filter(memberships__region=region)
+                ever_members(region)
                 .select_related("organisation")
                 .order_by("organisation__name", "name")
             )
@@ -101,4 +103,15 @@ class DecisionForm(forms.Form):
             if data.get("outcome") == DecisionOutcome.GO and chosen is None:
                 self.add_error("accepted_scenario", _("Say which scenario the group accepted."))
             data["accepted_scenario"] = next((s for s in self.scenarios if s.pk == chosen), None)
+        decided_on, decided_by = data.get("decided_on"), data.get("decided_by")
+        if self.region is not None and decided_on and decided_by:
+            # Who was present is read from the group as it was on the day of the decision.
+            members = set(members_on(self.region, decided_on).values_list("pk", flat=True))
+            outside = [s.name for s in decided_by if s.pk not in members]
+            if outside:
+                self.add_error(
+                    "decided_by",
+                    _("Not in the project group on %(date)s: %(names)s.")
+                    % {"date": decided_on.isoformat(), "names": ", ".join(outside)},
+                )
         return data

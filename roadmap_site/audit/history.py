@@ -49,6 +49,7 @@ def _region_children(region, ids):
     stakeholder_ids = RegionStakeholder.objects.filter(region=region).values("stakeholder_id")
     return [
         ("regions.Stakeholder", {"id__in": stakeholder_ids}),
+        ("regions.RegionStakeholder", {"region_id": region.pk}),
         ("steps.Decision", {"region_id": region.pk}),
     ]
 

@@ -16,7 +16,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from agreements.selectors import agreements_by_status, agreements_to_review
-from regions.models import Region, RegionStakeholder
+from regions.models import Region
+from regions.selectors import memberships_on
 from sessions.models import Session, SessionKind, SessionStatus
 from sessions.selectors import group_stability_for_regions, overdue_actions_for_regions
 from steps.models import (
@@ -223,8 +224,8 @@ def missing_sectors(rows, steps) -> dict:
     for requirement in StepRequirement.objects.all():
         requirements[requirement.step_id].append(requirement)
     people = defaultdict(list)
-    for region_id, sector, level in RegionStakeholder.objects.filter(
-        region_id__in=[row.region.pk for row in rows], left_on__isnull=True
+    for region_id, sector, level in memberships_on(
+        region_ids=[row.region.pk for row in rows]
     ).values_list("region_id", "stakeholder__organisation__sector", "stakeholder__function_level"):
         people[region_id].append((sector, level))
     missing = {}

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import group as group_views
 from .views import regions as views
 
 app_name = "regions"
@@ -17,5 +18,41 @@ urlpatterns = [
         "<int:pk>/export/<slug:what>.<str:fmt>",
         views.region_export,
         name="export",
+    ),
+    # The project group over time
+    path("<int:pk>/group/", group_views.group_page, name="group"),
+    path("<int:pk>/group/members/new/", group_views.member_add, name="member_add"),
+    path(
+        "<int:pk>/group/members/<int:membership_id>/leave/",
+        group_views.member_leave,
+        name="member_leave",
+    ),
+    path(
+        "<int:pk>/group/members/<int:membership_id>/replace/",
+        group_views.member_replace,
+        name="member_replace",
+    ),
+    path(
+        "<int:pk>/group/members/<int:membership_id>/rejoin/",
+        group_views.member_rejoin,
+        name="member_rejoin",
+    ),
+    path(
+        "<int:pk>/group/members/<int:membership_id>/dates/",
+        group_views.membership_correct,
+        name="membership_correct",
+    ),
+    path(
+        "<int:pk>/group/people/<int:stakeholder_id>/",
+        group_views.stakeholder_edit,
+        name="stakeholder_edit",
+    ),
+    path(
+        "<int:pk>/group/organisations/new/", group_views.organisation_add, name="organisation_add"
+    ),
+    path(
+        "<int:pk>/group/organisations/<int:participation_id>/leave/",
+        group_views.organisation_leave,
+        name="organisation_leave",
     ),
 ]

@@ -1,5 +1,7 @@
 """Plan, edit and show a session; invite and mark attendance; see who is missing."""
 
+import contextlib
+import datetime
 import secrets
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region, can_read_field_notes, get_region_for_user
 from regions.models import Organisation, RegionOrganisation, RegionStakeholder, Stakeholder
+from regions.selectors import members_on
 from steps.models import Step
 
 from .. import services
@@ -79,6 +82,18 @@ def _form_page(request, region, form, session=None, status=200, stakeholder_form
     )
 
 
+def _form_date(form):
+    """The session's date as the form now says it (today while it is not a valid date):
+    the project group of that day is who counts."""
+    raw = form.data.get("date") if form.is_bound else form.initial.get("date")
+    if isinstance(raw, datetime.date):
+        return raw
+    try:
+        return datetime.date.fromisoformat(str(raw))
+    except ValueError:
+        return getattr(form.instance, "date", None) or timezone.localdate()
+
+
 def _missing_from_form(form) -> dict:
     """Who is missing for what the form now says: its steps and its invitees."""
     if form.is_bound:
@@ -93,9 +108,9 @@ def _missing_from_form(form) -> dict:
     invitee_ids = [pk for pk in invitee_ids if str(pk).isdigit()]
     steps = Step.objects.filter(pk__in=step_ids).prefetch_related("requirements")
     people = list(
-        Stakeholder.objects.filter(pk__in=invitee_ids, memberships__region=form.region)
+        members_on(form.region, _form_date(form))
+        .filter(pk__in=invitee_ids)
         .select_related("organisation")
-        .distinct()
     )
     declined = []
     if form.instance.pk:
@@ -208,8 +223,13 @@ def stakeholder_add(request, region_id):
             function_level=data["function_level"],
             function_title=data["function_title"],
         )
+        # A session logged afterwards may lie in the past: the newcomer was there, so
+        # they joined the group by that day at the latest.
+        joined_on = timezone.localdate()
+        with contextlib.suppress(ValueError):
+            joined_on = min(joined_on, datetime.date.fromisoformat(request.POST.get("date", "")))
         RegionStakeholder.objects.create(
-            region=region, stakeholder=stakeholder, joined_on=timezone.localdate()
+            region=region, stakeholder=stakeholder, joined_on=joined_on
         )
     response = TemplateResponse(
         request,

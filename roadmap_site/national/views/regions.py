@@ -22,7 +22,8 @@ from regions.access import (
     role_of,
     visible_regions,
 )
-from regions.models import RegionStakeholder, Role
+from regions.models import Role
+from regions.selectors import memberships_on
 from roadmap_site.spreadsheets import csv_response, xlsx_response
 from steps.models import RegionStep
 from steps.views.roadmap import region_page, roadmap_context
@@ -75,7 +76,7 @@ def region_page_context(request, region, bound=None) -> dict:
     context = roadmap_context(request, region, bound)
     context["ownerships"] = region.ownerships.select_related("owner", "handed_over_by")
     context["members"] = (
-        RegionStakeholder.objects.filter(region=region)
+        memberships_on(region_ids=[region.pk])
         .select_related("stakeholder__organisation")
         .order_by("stakeholder__organisation__name", "stakeholder__name")
     )
