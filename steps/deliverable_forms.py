@@ -11,6 +11,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from roadmap_site.concurrency import GuardedForm
+
 from . import business_case as bc
 from .models import (
     Activity,
@@ -46,7 +48,7 @@ DISCOUNT_PRESETS = [
 ]
 
 
-class ScenarioForm(forms.ModelForm):
+class ScenarioForm(GuardedForm, forms.ModelForm):
     discount_preset = forms.ChoiceField(
         label=_("Discount rate"),
         choices=DISCOUNT_PRESETS,
@@ -126,7 +128,7 @@ class ScenarioForm(forms.ModelForm):
         return data
 
 
-class CostForm(forms.Form):
+class CostForm(GuardedForm, forms.Form):
     organisation = OrganisationChoiceField(label=_("Who pays"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CostKind.choices)
     amount = forms.DecimalField(label=_("Amount (€)"), min_value=0, max_digits=12, decimal_places=2)
@@ -153,7 +155,7 @@ def _share_field(label, help_text):
     )
 
 
-class BenefitForm(forms.Form):
+class BenefitForm(GuardedForm, forms.Form):
     organisation = OrganisationChoiceField(label=_("Who saves"))
     monthly_amount = forms.DecimalField(
         label=_("Saved per client in work, per month (€)"),
@@ -282,7 +284,7 @@ class ListField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class TargetGroupForm(forms.ModelForm):
+class TargetGroupForm(GuardedForm, forms.ModelForm):
     inclusion_criteria = ListField(
         label=_("Inclusion criteria"), required=False, help_text=_("One criterion per line.")
     )
@@ -357,7 +359,7 @@ class OwnInterventionForm(forms.Form):
 # --- 3 --------------------------------------------------------------------------------------
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["title", "description", "start_month", "end_month", "cost"]
@@ -395,7 +397,7 @@ class ActivityForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "month", "description"]
@@ -406,7 +408,9 @@ class MilestoneForm(forms.ModelForm):
         self.fields["month"].validators += [MinValueValidator(1), MaxValueValidator(120)]
 
 
-class PublishForm(forms.Form):
+class PublishForm(GuardedForm, forms.Form):
+    # The newest version the page showed: publishing over one not seen is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     note = forms.CharField(
         label=_("What changed in this version?"),
         required=False,

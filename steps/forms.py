@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Stakeholder
+from roadmap_site.concurrency import GuardedForm
 from roadmap_site.widgets import DateInput
 
-from .models import DecisionOutcome, Scenario
+from .models import Decision, DecisionOutcome, Scenario
 
 # The decision point whose decision accepts a business-case scenario.
 ACCEPTS_SCENARIO = "after-2b"
@@ -56,7 +57,7 @@ class StepSkipForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GuardedForm, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
     )
@@ -70,9 +71,19 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The newest decision at this point the page showed (0: none); see decision_record.
+    seen_decision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, region=None, point=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if region is not None and point is not None and "seen_decision" not in self.initial:
+            latest = (
+                Decision.objects.filter(region=region, decision_point=point)
+                .order_by("-decided_on", "-recorded_at", "-id")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            self.initial["seen_decision"] = latest or 0
         self.fields["decided_on"].initial = timezone.localdate()
         if region is not None:
             self.fields["decided_by"].queryset = (
