@@ -55,7 +55,7 @@ class AgreementForm(GuardedForm, forms.ModelForm):
         return data
 
 
-class PartyForm(GuardedForm, forms.Form):
+class PartyForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects)
     signatory = forms.ModelChoiceField(
         label=_("Signs for the organisation"), queryset=Stakeholder.objects, required=False

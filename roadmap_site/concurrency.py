@@ -146,7 +146,7 @@ class GuardedForm:
     @property
     def submission_key(self):
         """The one-time key of a create form, or None when the post carried none."""
-        return (getattr(self, "cleaned_data", None) or {}).get(KEY_FIELD)
+        return getattr(self, "_submission_key", None)
 
     def submission_key_posted(self):
         """The key as posted, without validating the rest (an autosave of a draft)."""
@@ -157,14 +157,22 @@ class GuardedForm:
 
     # --- the check -------------------------------------------------------------------------
 
-    def clean(self):
-        data = super().clean()
-        if not self.guards_record:
-            return data
+    def _post_clean(self):
+        # After every clean() of the form (a subclass may fill in defaults there), before
+        # a model form copies the values onto its instance.
+        data = self.cleaned_data
+        # Not data of the record: kept aside, so that ``**cleaned_data`` fits a service.
+        self._submission_key = data.pop(KEY_FIELD, None)
+        data.pop(BASE_FIELD, None)
+        if self.guards_record:
+            self._check_version(data)
+        super()._post_clean()
+
+    def _check_version(self, data: dict) -> None:
         base = self._started_from()
         current = self.current_plain()
         if base is None:
-            return data  # no starting point posted: saved as before, last one wins
+            return  # no starting point posted: saved as before, last one wins
         getlist = getattr(self.data, "getlist", None)
         keep_theirs = set(getlist(self.add_prefix(KEEP_FIELD))) if getlist else set()
         for name in self.checked_names():
@@ -204,7 +212,6 @@ class GuardedForm:
                     code="conflict",
                 ),
             )
-        return data
 
     def _take_current(self, data: dict, name: str) -> None:
         """Keep the record's current value for a field this form did not change."""

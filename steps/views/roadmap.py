@@ -47,7 +47,11 @@ def roadmap_context(request, region, bound: dict | None = None) -> dict:
         pending = roadmap.pending_decision
         if pending is not None and not services.decision_blocker(region, pending.point):
             pending.form = DecisionForm(
-                prefix=f"decision-{pending.point.code}", region=region, point=pending.point
+                prefix=f"decision-{pending.point.code}",
+                region=region,
+                point=pending.point,
+                # The decision this page shows as the newest (already read for the track).
+                initial={"seen_decision": pending.latest.pk if pending.latest else 0},
             )
         # A refused form stays on screen where it was sent from, even when the roadmap no
         # longer offers that action, so that nothing the user typed is lost.

@@ -146,6 +146,8 @@ def target_group_save(request, region_id):
         saved = form.is_valid()
         if saved:
             form.save()
+        else:
+            transaction.set_rollback(True)  # a refused first save leaves no empty group
     if not saved:
         return _answer(request, region, bound={"target_group": form}, status=form.answer_status)
     return _answer(request, region, flash=_("Target group saved."))
