@@ -179,7 +179,8 @@ def stakeholder_add(request, region_id):
             status=422,
         )
     data = form.cleaned_data
-    with transaction.atomic():
+
+    def create():
         organisation = data["organisation"] or Organisation.objects.create(
             name=data["new_organisation"].strip(), sector=data["new_organisation_sector"]
         )
@@ -194,6 +195,10 @@ def stakeholder_add(request, region_id):
         RegionStakeholder.objects.create(
             region=region, stakeholder=stakeholder, joined_on=timezone.localdate()
         )
+        return stakeholder, str(stakeholder.pk)
+
+    done = submit_once(user=request.user, key=form.submission_key, create=create)
+    stakeholder = done.result or Stakeholder.objects.get(pk=done.answer)
     response = TemplateResponse(
         request,
         "sessions/_stakeholder_add.html",
