@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import ContextEvent, Organisation, Stakeholder
 from regions.selectors import members_on
+from roadmap_site.concurrency import GuardedForm
 from roadmap_site.widgets import DateInput
 from steps.models import Intervention, Scenario, WorkPlanVersion
 
 from .models import Agreement, AgreementKind
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(GuardedForm, forms.ModelForm):
     """The terms of an agreement; the choices are limited to the agreement's region."""
 
     class Meta:
@@ -85,7 +86,7 @@ class PartyForm(forms.Form):
         return data
 
 
-class ClauseForm(forms.Form):
+class ClauseForm(GuardedForm, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
     order = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, required=False)

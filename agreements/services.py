@@ -4,7 +4,8 @@ Views call these functions and nothing else changes an agreement. A refusal rais
 ``AgreementRuleError`` with a sentence for the user; acting for an organisation one does
 not represent raises ``PermissionDenied``.
 
-The rules in short: a draft is rewritten in place; from consultation on every change makes
+The rules in short: a draft version is rewritten in place by its author (another person's
+change starts a new draft version); from consultation on every change makes
 a new numbered version, frozen from the start. Each party approves one specific version;
 the agreement is agreed only when every party of one version approved that version. A
 change to an agreed or active agreement makes a new version, which has no approvals yet,
@@ -118,6 +119,11 @@ def latest_version(agreement: Agreement) -> AgreementVersion:
     return agreement.versions.order_by("-number").first()
 
 
+def lock(agreement: Agreement) -> Agreement:
+    """The agreement, locked until the transaction ends: every change takes this lock."""
+    return _lock(agreement)
+
+
 def _lock(agreement: Agreement) -> Agreement:
     return Agreement.objects.select_for_update().select_related("region").get(pk=agreement.pk)
 
@@ -191,7 +197,15 @@ def _record_change(agreement: Agreement, *, by, note: str) -> AgreementVersion:
     latest = latest_version(agreement)
     if latest is not None and latest.content == content:
         return latest
-    if agreement.status == AgreementStatus.DRAFT and latest is not None and not latest.frozen:
+    if (
+        agreement.status == AgreementStatus.DRAFT
+        and latest is not None
+        and not latest.frozen
+        and (by is None or latest.created_by_id in (None, by.pk))
+    ):
+        # Only its author rewrites a draft version in place; a change by someone else
+        # (who may have worked from an older page) starts a new draft version, so the
+        # text the author had stays on record.
         latest.content = content
         latest.change_note = note or latest.change_note
         latest.save(update_fields=["content", "change_note"])

@@ -396,3 +396,25 @@ class DashboardStamp(models.Model):
 
     def __str__(self):
         return f"dashboard data version {self.version}"
+
+
+class SubmissionKey(models.Model):
+    """A create, publish or decision form's one-time key, stored in the same transaction
+    as the row the post made (``regions.submissions.submit_once``): the same post sent
+    twice finds its key and answers with the first result instead of a second row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    # What the first post answered: the address of what it made, or a short label.
+    answer = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_key_once_per_user")
+        ]
+        verbose_name = _("submission key")
+        verbose_name_plural = _("submission keys")
+
+    def __str__(self):
+        return f"{self.key} → {self.answer}"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import FunctionLevel, Organisation, Role, Sector, Stakeholder
 from regions.selectors import ever_members, members_on
+from roadmap_site.concurrency import GuardedForm
 from steps.models import Step
 
 from .models import (
@@ -48,7 +49,7 @@ class StakeholderChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} — {obj.organisation.name} ({obj.get_function_level_display()})"
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(GuardedForm, forms.ModelForm):
     invitees = StakeholderChoiceField(
         label=_("Invite"),
         queryset=Stakeholder.objects.none(),
@@ -96,8 +97,9 @@ class SessionForm(forms.ModelForm):
             .select_related("organisation")
             .order_by("organisation__name", "name")
         )
-        if self.instance.pk and not self.is_bound:
-            self.initial["invitees"] = list(
+        if self.instance.pk:
+            # Also when bound: the version check compares with who is invited now.
+            self.initial["invitees"] = set(
                 self.instance.attendances.values_list("stakeholder_id", flat=True)
             )
 
@@ -135,6 +137,14 @@ class AttendanceForm(forms.Form):
         for attendance in self.attendances:
             yield attendance, self[f"a-{attendance.pk}"]
 
+    def shown(self, data) -> dict[int, str]:
+        """The status each row showed when the page was loaded (``s-<id>``), if posted."""
+        return {
+            attendance.pk: data[f"s-{attendance.pk}"]
+            for attendance in self.attendances
+            if data.get(f"s-{attendance.pk}") in AttendanceStatus.values
+        }
+
     def marks(self) -> dict[int, str]:
         return {
             int(name[2:]): value
@@ -143,7 +153,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class StakeholderInlineForm(forms.Form):
+class StakeholderInlineForm(GuardedForm, forms.Form):
     """Add a person to the region's project group; a new organisation when needed."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -173,14 +183,14 @@ class StakeholderInlineForm(forms.Form):
         return cleaned
 
 
-class NoteForm(forms.Form):
+class NoteForm(GuardedForm, forms.Form):
     text = forms.CharField(
         label=_("Field note (Markdown)"), widget=forms.Textarea(attrs={"rows": 10})
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class SessionDecisionForm(forms.ModelForm):
+class SessionDecisionForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = SessionDecision
         fields = ["text", "step", "agreed_by"]
@@ -200,7 +210,7 @@ class SessionDecisionForm(forms.ModelForm):
         )
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["what", "owner_stakeholder", "owner_user", "due_date"]
@@ -240,7 +250,7 @@ class CodingForm(forms.Form):
         )
 
 
-class CodeForm(forms.ModelForm):
+class CodeForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Code
         fields = ["name", "parent", "polarity", "description", "retired"]

@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from regions.models import SubmissionKey
+
 from . import notifications
 from .models import (
     MINUTES_REVIEW_DAYS,
@@ -135,13 +137,35 @@ def invitation_reply(*, attendance, reply: str) -> bool:
     return bool(changed)
 
 
+@dataclass
+class AttendanceConflict:
+    attendance: Attendance  # as it is now
+    yours: str  # the status that was not saved
+
+
 @transaction.atomic
-def attendance_mark(*, session, marks: dict[int, str]) -> None:
-    """``marks`` maps attendance id to a status; ids of other sessions are ignored."""
-    for attendance in session.attendances.filter(pk__in=marks.keys()):
-        if attendance.status != marks[attendance.pk]:
-            attendance.status = marks[attendance.pk]
-            attendance.save(update_fields=["status"])
+def attendance_mark(
+    *, session, marks: dict[int, str], shown: dict[int, str] | None = None
+) -> list[AttendanceConflict]:
+    """``marks`` maps attendance id to a status; ids of other sessions are ignored.
+
+    Row by row: with ``shown`` (the status each row had on the page) only the rows the
+    user changed are written, each with a conditional UPDATE on the status it showed, so
+    two people marking different people never undo each other. A row someone else marked
+    meanwhile is left as they marked it and returned as a conflict."""
+    shown = shown or {}
+    conflicts = []
+    for attendance in session.attendances.filter(pk__in=marks.keys()).select_for_update():
+        wanted = marks[attendance.pk]
+        started = shown.get(attendance.pk, attendance.status)
+        if wanted == started or wanted == attendance.status:
+            continue
+        if attendance.status != started:
+            conflicts.append(AttendanceConflict(attendance=attendance, yours=wanted))
+            continue
+        attendance.status = wanted
+        attendance.save(update_fields=["status"])
+    return conflicts
 
 
 # --- field notes ------------------------------------------------------------------------
@@ -188,7 +212,27 @@ def note_save(*, note, user, text, base_version: int) -> FieldNote | NoteConflic
     return note
 
 
-def draft_save(*, session, note, user, text, base_version=None) -> FieldNoteDraft:
+def draft_save(
+    *, session, note, user, text, base_version=None, submission_key=None
+) -> FieldNoteDraft | None:
+    """Keep the text being typed. An autosave that arrives after its author saved a newer
+    text (the request was on its way while they pressed "save") is dropped, so the older
+    text never comes back as a restored draft."""
+    overtaken = (
+        note is not None
+        and base_version is not None
+        and FieldNoteVersion.objects.filter(
+            note=note, saved_by=user, refused=False, number__gt=base_version
+        ).exists()
+    )
+    # A new note's draft: the note it was for is saved already under the form's key.
+    created = (
+        note is None
+        and submission_key is not None
+        and SubmissionKey.objects.filter(user=user, key=submission_key).exists()
+    )
+    if overtaken or created:
+        return None
     draft, _created = FieldNoteDraft.objects.update_or_create(
         session=session,
         note=note,

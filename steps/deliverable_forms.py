@@ -11,6 +11,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from roadmap_site.concurrency import GuardedForm
 from roadmap_site.formatting import money
 
 from . import business_case as bc
@@ -49,7 +50,7 @@ DISCOUNT_PRESETS = [
 ]
 
 
-class ScenarioForm(forms.ModelForm):
+class ScenarioForm(GuardedForm, forms.ModelForm):
     discount_preset = forms.ChoiceField(
         label=_("Discount rate"),
         choices=DISCOUNT_PRESETS,
@@ -205,7 +206,7 @@ class LibraryPickMixin:
         return data
 
 
-class CostForm(LibraryPickMixin, forms.Form):
+class CostForm(GuardedForm, LibraryPickMixin, forms.Form):
     organisation = OrganisationChoiceField(label=_("Who pays"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CostKind.choices)
     amount = forms.DecimalField(label=_("Amount (€)"), min_value=0, max_digits=12, decimal_places=2)
@@ -236,7 +237,7 @@ def _share_field(label, help_text):
     )
 
 
-class BenefitForm(LibraryPickMixin, forms.Form):
+class BenefitForm(GuardedForm, LibraryPickMixin, forms.Form):
     amount_field = "monthly_amount"
     organisation = OrganisationChoiceField(label=_("Who saves"))
     monthly_amount = forms.DecimalField(
@@ -426,7 +427,7 @@ class ListField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class TargetGroupForm(forms.ModelForm):
+class TargetGroupForm(GuardedForm, forms.ModelForm):
     inclusion_criteria = ListField(
         label=_("Inclusion criteria"), required=False, help_text=_("One criterion per line.")
     )
@@ -501,7 +502,7 @@ class OwnInterventionForm(forms.Form):
 # --- 3 --------------------------------------------------------------------------------------
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["title", "description", "start_month", "end_month", "cost"]
@@ -539,7 +540,7 @@ class ActivityForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "month", "description"]
@@ -550,7 +551,9 @@ class MilestoneForm(forms.ModelForm):
         self.fields["month"].validators += [MinValueValidator(1), MaxValueValidator(120)]
 
 
-class PublishForm(forms.Form):
+class PublishForm(GuardedForm, forms.Form):
+    # The newest version the page showed: publishing over one not seen is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     note = forms.CharField(
         label=_("What changed in this version?"),
         required=False,

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Stakeholder
 from regions.selectors import ever_members, members_on
+from roadmap_site.concurrency import GuardedForm
 from roadmap_site.widgets import DateInput
 
-from .models import DecisionOutcome, Scenario
+from .models import Decision, DecisionOutcome, Scenario
 
 # The decision point whose decision accepts a business-case scenario.
 ACCEPTS_SCENARIO = "after-2b"
@@ -57,7 +58,7 @@ class StepSkipForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GuardedForm, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
     )
@@ -71,10 +72,21 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The newest decision at this point the page showed (0: none); see decision_record.
+    seen_decision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, region=None, point=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+
+        if region is not None and point is not None and "seen_decision" not in self.initial:
+            latest = (
+                Decision.objects.filter(region=region, decision_point=point)
+                .order_by("-decided_on", "-recorded_at", "-id")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            self.initial["seen_decision"] = latest or 0
         self.fields["decided_on"].initial = timezone.localdate()
         if region is not None:
             self.fields["decided_by"].queryset = (

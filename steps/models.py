@@ -237,6 +237,11 @@ class Decision(models.Model):
         "Scenario", on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
     accepted_scenario_snapshot = models.JSONField(null=True, blank=True)
+    # 1 for the first decision at this point in this region, 2 for the one taken after it
+    # (after a revise), and so on: at most one decision per point and round, so two "go"
+    # posted at once store one (steps.services.decision_record sets it under the region's
+    # lock). Empty only for rows bulk-made by seed_scale.
+    round = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # Who created, changed or deleted it, and when (docs/trust.md).
     history = HistoricalRecords()
@@ -244,11 +249,31 @@ class Decision(models.Model):
     class Meta:
         ordering = ["decided_on", "recorded_at", "id"]
         get_latest_by = ["decided_on", "recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "decision_point", "round"],
+                name="one_decision_per_point_and_round",
+            )
+        ]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 
     def __str__(self):
         return f"{self.region}: {self.decision_point} → {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.round is None:
+            last = (
+                Decision.objects.filter(
+                    region_id=self.region_id, decision_point=self.decision_point
+                )
+                .exclude(round=None)
+                .order_by("-round")
+                .values_list("round", flat=True)
+                .first()
+            )
+            self.round = (last or 0) + 1
+        super().save(*args, **kwargs)
 
 
 # --- 2a: intervention and target group -------------------------------------------------

@@ -194,6 +194,20 @@ def decision_blocker(region: Region, decision_point: DecisionPoint) -> str | Non
     return None
 
 
+def _taken_meanwhile(decision: Decision | None) -> str:
+    if decision is None:
+        return _("Not recorded: the decision your page showed was removed meanwhile. Look again.")
+    who = decision.recorded_by
+    return _(
+        "Not recorded: %(who)s recorded “%(outcome)s” here at %(when)s, after your page was "
+        "loaded. Read it on the page below before you record another decision."
+    ) % {
+        "who": (who.get_full_name() or who.get_username()) if who else _("someone"),
+        "outcome": decision.get_outcome_display(),
+        "when": timezone.localtime(decision.recorded_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -206,8 +220,15 @@ def decision_record(
     on: datetime.date | None = None,
     accepted_scenario=None,
     accepted_scenario_snapshot=None,
+    seen_decision: int | None = None,
 ) -> Decision:
+    """``seen_decision``: the id of the newest decision at this point the user's page showed
+    (0 for none). A decision over one they did not see is refused, saying who took it."""
     region = Region.objects.select_for_update().get(pk=region.pk)
+    if seen_decision is not None:
+        latest = latest_decision(region, decision_point)
+        if (latest.pk if latest else 0) != seen_decision:
+            raise RoadmapRuleError(_taken_meanwhile(latest), code="stale")
     if outcome not in DecisionOutcome.values:
         raise RoadmapRuleError(_("Choose go on, revise or stop."))
     if not rationale.strip():
@@ -254,7 +275,9 @@ def decision_record(
 
 
 @transaction.atomic
-def work_plan_publish(work_plan, by=None, note: str = "") -> WorkPlanVersion:
+def work_plan_publish(
+    work_plan, by=None, note: str = "", *, seen_version: int | None = None
+) -> WorkPlanVersion:
     """Freeze the work plan as it is now into the next numbered version.
 
     Stakeholders of the region see published versions; later edits of the draft do not
@@ -263,7 +286,23 @@ def work_plan_publish(work_plan, by=None, note: str = "") -> WorkPlanVersion:
     work_plan = WorkPlan.objects.select_for_update().select_related("region").get(pk=work_plan.pk)
     if not work_plan.activities.exists():
         raise RoadmapRuleError(_("A work plan without activities cannot be published."))
-    last = work_plan.versions.order_by("-number").values_list("number", flat=True).first()
+    last = work_plan.versions.order_by("-number").first()
+    if seen_version is not None and (last.number if last else 0) != seen_version:
+        # Two people pressing "publish" on the same page make one version, not two.
+        who = last.published_by if last else None
+        raise RoadmapRuleError(
+            _(
+                "Not published: version %(number)s was published meanwhile by %(who)s at "
+                "%(when)s. Look at it before publishing another."
+            )
+            % {
+                "number": last.number if last else 0,
+                "who": (who.get_full_name() or who.get_username()) if who else _("someone"),
+                "when": timezone.localtime(last.published_at).strftime("%H:%M") if last else "",
+            },
+            code="stale",
+        )
+    last = last.number if last else None
     return WorkPlanVersion.objects.create(
         work_plan=work_plan,
         number=(last or 0) + 1,

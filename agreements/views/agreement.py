@@ -10,6 +10,7 @@ the page with the errors.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region
+from regions.submissions import submit_once
 
 from .. import services
 from ..access import get_agreement_for_user
@@ -30,7 +32,14 @@ from ..forms import (
     ResolveForm,
     ReviewForm,
 )
-from ..models import Agreement, AgreementReview, AgreementStatus, AgreementVersion, Approval
+from ..models import (
+    Agreement,
+    AgreementClause,
+    AgreementReview,
+    AgreementStatus,
+    AgreementVersion,
+    Approval,
+)
 from ..selectors import approval_rows
 
 # --- reading an agreement ---------------------------------------------------------------
@@ -91,7 +100,7 @@ def agreement_context(request, agreement, bound=None) -> dict:
         region = agreement.region
         context.update(
             parties=list(agreement.parties.select_related("organisation", "signatory")),
-            clauses=list(agreement.clauses.order_by("order", "id")),
+            clauses=_clauses_with_forms(agreement, bound),
             terms_form=bound.get("terms") or AgreementForm(instance=agreement, region=region),
             party_form=bound.get("party") or PartyForm(region=region),
             clause_form=bound.get("clause") or ClauseForm(),
@@ -106,6 +115,15 @@ def agreement_context(request, agreement, bound=None) -> dict:
         )
     context["error"] = bound.get("error")
     return context
+
+
+def _clauses_with_forms(agreement, bound) -> list:
+    clauses = list(agreement.clauses.order_by("order", "id"))
+    for clause in clauses:
+        clause.form = bound.get(("clause", clause.pk)) or ClauseForm(
+            version_of=clause, auto_id=f"clause-{clause.pk}-%s"
+        )
+    return clauses
 
 
 def render_agreement(request, agreement, *, bound=None, status=200, flash=None):
@@ -151,17 +169,27 @@ def agreement_status(request, pk):
 @require_POST
 def agreement_terms(request, pk):
     agreement = get_agreement_for_user(request.user, pk, write=True)
-    form = AgreementForm(
-        request.POST, region=agreement.region, instance=Agreement(region=agreement.region)
-    )
-    if form.is_valid():
-        try:
-            services.update_terms(agreement, by=request.user, **form.cleaned_data)
-        except services.AgreementRuleError as error:
-            form.add_error(None, error.messages)
-        else:
-            return _done(request, agreement, _("Terms saved."))
-    return render_agreement(request, agreement, bound={"terms": form}, status=422)
+    with transaction.atomic():
+        # Checked and saved under the agreement's lock: see roadmap_site/concurrency.py.
+        live = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        form = AgreementForm(request.POST, region=agreement.region, instance=live)
+        if form.is_valid():
+            try:
+                services.update_terms(live, by=request.user, **_terms(form))
+            except services.AgreementRuleError as error:
+                form.add_error(None, error.messages)
+            else:
+                return _done(request, agreement, _("Terms saved."))
+    return render_agreement(request, agreement, bound={"terms": form}, status=form.answer_status)
+
+
+def _terms(form) -> dict:
+    """The terms the form sets: those it leaves as they are now are not in cleaned_data."""
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in AgreementForm._meta.fields
+    }
 
 
 @login_required
@@ -196,22 +224,49 @@ def party_remove(request, pk, party_id):
 @require_POST
 def clause_save(request, pk, clause_id=None):
     agreement = get_agreement_for_user(request.user, pk, write=True)
-    form = ClauseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_clause(
-                agreement,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                order=form.cleaned_data["order"],
-                clause_id=clause_id,
-                by=request.user,
-            )
-        except services.AgreementRuleError as error:
-            form.add_error(None, error.messages)
-        else:
-            return _done(request, agreement, _("Clause saved."))
-    return render_agreement(request, agreement, bound={"clause": form}, status=422)
+    if clause_id is None:
+        form = ClauseForm(request.POST)
+        if form.is_valid():
+
+            def create():
+                services.save_clause(
+                    agreement,
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    order=form.cleaned_data["order"],
+                    by=request.user,
+                )
+                return None, ""
+
+            try:
+                submit_once(user=request.user, key=form.submission_key, create=create)
+            except services.AgreementRuleError as error:
+                form.add_error(None, error.messages)
+            else:
+                return _done(request, agreement, _("Clause saved."))
+        return render_agreement(request, agreement, bound={"clause": form}, status=422)
+    with transaction.atomic():
+        # The clause is checked under the agreement's lock, which every change takes.
+        services.lock(agreement)
+        clause = get_object_or_404(AgreementClause, agreement=agreement, pk=clause_id)
+        form = ClauseForm(request.POST, version_of=clause, auto_id=f"clause-{clause.pk}-%s")
+        if form.is_valid():
+            try:
+                services.save_clause(
+                    agreement,
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    order=form.cleaned_data["order"],
+                    clause_id=clause_id,
+                    by=request.user,
+                )
+            except services.AgreementRuleError as error:
+                form.add_error(None, error.messages)
+            else:
+                return _done(request, agreement, _("Clause saved."))
+    return render_agreement(
+        request, agreement, bound={("clause", clause_id): form}, status=form.answer_status
+    )
 
 
 @login_required

@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region, get_region_for_user
+from regions.submissions import submit_once
 
 from .. import services
 from ..access import visible_agreements
@@ -57,12 +59,20 @@ def agreement_create(request, region_id):
     region = get_region_for_user(request.user, region_id, write=True)
     form = AgreementForm(request.POST, region=region)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
+        data = {k: v for k, v in form.cleaned_data.items() if k in AgreementForm._meta.fields}
+
+        def create():
             agreement = services.create_agreement(region=region, by=request.user, **data)
+            return agreement, reverse("agreements:detail", args=[agreement.pk])
+
+        try:
+            done = submit_once(user=request.user, key=form.submission_key, create=create)
         except services.AgreementRuleError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, _("Agreement created as a draft; add parties and clauses."))
-            return redirect("agreements:detail", agreement.pk)
+            if done.first:
+                messages.success(
+                    request, _("Agreement created as a draft; add parties and clauses.")
+                )
+            return redirect(done.answer)
     return _list_page(request, region, form=form, status=422)

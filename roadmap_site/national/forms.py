@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementStatus
 from regions.models import ContextEvent, Role
+from roadmap_site.concurrency import GuardedForm
 
 
 class ProjectLeaderChoiceField(forms.ModelChoiceField):
@@ -38,7 +39,7 @@ class HandOverForm(forms.Form):
         return owner
 
 
-class ContextEventForm(forms.ModelForm):
+class ContextEventForm(GuardedForm, forms.ModelForm):
     """A change outside the roadmap, with the region's agreements it puts up for review."""
 
     affects = forms.ModelMultipleChoiceField(

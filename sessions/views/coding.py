@@ -4,12 +4,14 @@ sessions and regions)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from regions.access import visible_regions
+from regions.submissions import submit_once
 from steps.models import Step
 from steps.roadmap import STEPS
 
@@ -68,7 +70,9 @@ def codebook(request):
         require_coder(request.user)
         form = CodeForm(request.POST, prefix="new")
         if form.is_valid():
-            form.save()
+            submit_once(
+                user=request.user, key=form.submission_key, create=lambda: (form.save(), "")
+            )
             return redirect("sessions:codebook")
         return codebook_page(request, form=form, status=422)
     return codebook_page(request)
@@ -79,15 +83,20 @@ def code_edit(request, pk):
     require_coder(request.user)
     code = get_object_or_404(Code, pk=pk)
     if request.method == "POST":
-        form = CodeForm(request.POST, instance=code, prefix="edit")
-        if form.is_valid():
-            form.save()
+        with transaction.atomic():
+            # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+            code = Code.objects.select_for_update().get(pk=code.pk)
+            form = CodeForm(request.POST, instance=code, prefix="edit")
+            saved = form.is_valid()
+            if saved:
+                form.save()
+        if saved:
             return redirect("sessions:codebook")
         return TemplateResponse(
             request,
             "sessions/code_edit.html",
             {"code": code, "form": form, "merge_form": CodeMergeForm(prefix="merge")},
-            status=422,
+            status=form.answer_status,
         )
     return TemplateResponse(
         request,

@@ -14,6 +14,8 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from regions.submissions import submit_once
+
 from .. import services
 from ..access import (
     get_note_for_user,
@@ -39,9 +41,17 @@ def note_create(request, pk):
         session = session_for_page(sessions_for_user(request.user), session.pk)
         context = session_page_context(request, session, note_form=form)
         return TemplateResponse(request, "sessions/session_detail.html", context, status=422)
-    note = services.note_create(session=session, user=request.user, text=form.cleaned_data["text"])
-    messages.success(request, _("Field note saved."))
-    return redirect(f"{session.get_absolute_url()}#note-{note.pk}")
+
+    def create():
+        note = services.note_create(
+            session=session, user=request.user, text=form.cleaned_data["text"]
+        )
+        return note, f"{session.get_absolute_url()}#note-{note.pk}"
+
+    done = submit_once(user=request.user, key=form.submission_key, create=create)
+    if done.first:
+        messages.success(request, _("Field note saved."))
+    return redirect(done.answer)
 
 
 @login_required
@@ -65,6 +75,7 @@ def draft_save(request, pk):
         user=request.user,
         text=text,
         base_version=int(base) if base and base.isdigit() else None,
+        submission_key=NoteForm(request.POST).submission_key_posted(),
     )
     return HttpResponse(
         _("Draft saved at %(time)s") % {"time": time_format(timezone.localtime(), "H:i:s")}

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region
+from regions.submissions import submit_once
 
 from .. import services
 from ..access import get_attachment_for_user, get_session_for_user, sessions_for_user
@@ -38,11 +39,16 @@ def decision_create(request, pk):
     form = SessionDecisionForm(request.POST, session=session, prefix="decision")
     if not form.is_valid():
         return _section(request, session, "decisions", status=422, decision_form=form)
-    decision = form.save(commit=False)
-    decision.session = session
-    decision.created_by = request.user
-    decision.save()
-    form.save_m2m()
+
+    def create():
+        decision = form.save(commit=False)
+        decision.session = session
+        decision.created_by = request.user
+        decision.save()
+        form.save_m2m()
+        return decision, ""
+
+    submit_once(user=request.user, key=form.submission_key, create=create)
     return _section(request, session, "decisions")
 
 
@@ -53,7 +59,14 @@ def action_create(request, pk):
     form = ActionItemForm(request.POST, session=session, prefix="action")
     if not form.is_valid():
         return _section(request, session, "actions", status=422, action_form=form)
-    services.action_create(session=session, action=form.save(commit=False), user=request.user)
+
+    def create():
+        action = services.action_create(
+            session=session, action=form.save(commit=False), user=request.user
+        )
+        return action, ""
+
+    submit_once(user=request.user, key=form.submission_key, create=create)
     return _section(request, session, "actions")
 
 

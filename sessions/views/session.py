@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from regions.access import can_edit_region, can_read_field_notes, get_region_for_user
 from regions.models import Organisation, RegionOrganisation, RegionStakeholder, Stakeholder
 from regions.selectors import members_on
+from regions.submissions import submit_once
 from steps.models import Step
 
 from .. import services
@@ -136,7 +137,8 @@ def session_create(request, region_id):
     if request.method == "POST":
         form = SessionForm(request.POST, region=region)
         if form.is_valid():
-            with transaction.atomic():
+
+            def create():
                 session = form.save(commit=False)
                 session.region = region
                 session.created_by = request.user
@@ -146,8 +148,12 @@ def session_create(request, region_id):
                     session=session, stakeholders=form.cleaned_data["invitees"]
                 )
                 services.session_send_invitations(session=session, before=None, sender=request.user)
-            messages.success(request, _("Session planned."))
-            return redirect("sessions:detail", session.pk)
+                return session, session.get_absolute_url()
+
+            done = submit_once(user=request.user, key=form.submission_key, create=create)
+            if done.first:
+                messages.success(request, _("Session planned."))
+            return redirect(done.answer)
         return _form_page(request, region, form, status=422)
     initial = {"facilitators": [request.user.pk], "kind": SessionKind.GROUP}
     current = region.region_steps.filter(status="in_progress").values_list("step_id", flat=True)
@@ -160,11 +166,14 @@ def session_edit(request, pk):
     session = get_session_for_user(request.user, pk, write=True)
     region = session.region
     if request.method == "POST":
-        # What invitees were told so far, before the form changes the session.
-        before = services.invitation_state(session)
-        form = SessionForm(request.POST, instance=session, region=region)
-        if form.is_valid():
-            with transaction.atomic():
+        with transaction.atomic():
+            # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+            session = Session.objects.select_for_update().get(pk=session.pk)
+            # What invitees were told so far, before the form changes the session.
+            before = services.invitation_state(session)
+            form = SessionForm(request.POST, instance=session, region=region)
+            saved = form.is_valid()
+            if saved:
                 form.save()
                 services.session_set_invitees(
                     session=session, stakeholders=form.cleaned_data["invitees"]
@@ -172,9 +181,10 @@ def session_edit(request, pk):
                 services.session_send_invitations(
                     session=session, before=before, sender=request.user
                 )
+        if saved:
             messages.success(request, _("Session saved."))
             return redirect("sessions:detail", session.pk)
-        return _form_page(request, region, form, session=session, status=422)
+        return _form_page(request, region, form, session=session, status=form.answer_status)
     form = SessionForm(instance=session, region=region)
     form.initial["steps"] = list(session.steps.values_list("pk", flat=True))
     return _form_page(request, region, form, session=session)
@@ -211,7 +221,8 @@ def stakeholder_add(request, region_id):
             status=422,
         )
     data = form.cleaned_data
-    with transaction.atomic():
+
+    def create():
         organisation = data["organisation"] or Organisation.objects.create(
             name=data["new_organisation"].strip(), sector=data["new_organisation_sector"]
         )
@@ -231,6 +242,10 @@ def stakeholder_add(request, region_id):
         RegionStakeholder.objects.create(
             region=region, stakeholder=stakeholder, joined_on=joined_on
         )
+        return stakeholder, str(stakeholder.pk)
+
+    done = submit_once(user=request.user, key=form.submission_key, create=create)
+    stakeholder = done.result or Stakeholder.objects.get(pk=done.answer)
     response = TemplateResponse(
         request,
         "sessions/_stakeholder_add.html",
@@ -338,8 +353,12 @@ def attendance_mark(request, pk):
         request.POST, attendances=session.attendances.select_related("stakeholder")
     )
     status = 200
+    conflicts = []
     if form.is_valid():
-        services.attendance_mark(session=session, marks=form.marks())
+        conflicts = services.attendance_mark(
+            session=session, marks=form.marks(), shown=form.shown(request.POST)
+        )
+        status = 409 if conflicts else 200
         if request.POST.get("held") and session.status == "planned":
             session.status = "held"
             session.save(update_fields=["status", "updated_at"])
@@ -349,6 +368,7 @@ def attendance_mark(request, pk):
         return redirect("sessions:detail", session.pk)
     session = session_for_page(sessions_for_user(request.user), session.pk)
     context = session_page_context(request, session)
+    context["attendance_conflicts"] = conflicts
     if status == 422:
         context["attendance_form"] = form
     template = "sessions/session_detail.html"

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reselect, reswap, retarget
 
 from regions.access import can_edit_region, get_region_for_user
+from regions.submissions import submit_once
 from roadmap_site.formatting import money
 
 from .. import business_case as bc
@@ -259,10 +260,14 @@ def scenario_create(request, region_id):
     form = ScenarioForm(request.POST, prefix="new")
     if not form.is_valid():
         return _answer(request, region, bound={("scenario", None): form}, status=422)
-    case, _created = BusinessCase.objects.get_or_create(region=region)
-    form.instance.business_case = case
-    form.instance.order = case.scenarios.count()
-    form.save()
+
+    def create():
+        case, _created = BusinessCase.objects.get_or_create(region=region)
+        form.instance.business_case = case
+        form.instance.order = case.scenarios.count()
+        return form.save(), ""
+
+    submit_once(user=request.user, key=form.submission_key, create=create)
     return _answer(request, region, flash=_("Scenario added."))
 
 
@@ -270,16 +275,23 @@ def scenario_create(request, region_id):
 @require_POST
 def scenario_update(request, region_id, scenario_id):
     region, scenario = _scenario(request, region_id, scenario_id)
-    form = ScenarioForm(request.POST, instance=scenario, prefix=f"s{scenario.pk}")
-    if not form.is_valid():
-        response = _answer(request, region, bound={("scenario", scenario.pk): form}, status=422)
+    with transaction.atomic():
+        # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        form = ScenarioForm(request.POST, instance=scenario, prefix=f"s{scenario.pk}")
+        saved = form.is_valid()
+        if saved:
+            form.save()
+    if not saved:
+        response = _answer(
+            request, region, bound={("scenario", scenario.pk): form}, status=form.answer_status
+        )
         if request.htmx:
             # The form asked for the figures only; the errors belong in the whole section.
             response = reselect(
                 retarget(reswap(response, "outerHTML"), "#business-case"), "#business-case"
             )
         return response
-    form.save()
     return _answer(request, region)
 
 
@@ -335,14 +347,21 @@ def cost_add(request, region_id, scenario_id):
     if not form.is_valid():
         return _answer(request, region, bound={("cost", scenario.pk): form}, status=422)
     data = form.cleaned_data
-    ScenarioCost.objects.create(
-        scenario=scenario,
-        organisation_id=data["organisation"],
-        kind=data["kind"],
-        amount=data["amount"],
-        description=data["description"],
-        library_version=data["library_version"],
-        price_year=data["price_year"] if data["library_version"] else None,
+    submit_once(
+        user=request.user,
+        key=form.submission_key,
+        create=lambda: (
+            ScenarioCost.objects.create(
+                scenario=scenario,
+                organisation_id=data["organisation"],
+                kind=data["kind"],
+                amount=data["amount"],
+                description=data["description"],
+                library_version=data["library_version"],
+                price_year=data["price_year"] if data["library_version"] else None,
+            ),
+            "",
+        ),
     )
     return _answer(request, region)
 
@@ -361,22 +380,27 @@ def benefit_add(request, region_id, scenario_id):
     if not form.is_valid():
         return _answer(request, region, bound={("benefit", scenario.pk): form}, status=422)
     data = form.cleaned_data
-    ScenarioBenefit.objects.create(
-        scenario=scenario,
-        organisation_id=data["organisation"],
-        monthly_amount=data["monthly_amount"],
-        description=data["description"],
-        kind=data["kind"],
-        cashable=data["cashable"],
-        deadweight=data["deadweight"],
-        attribution=data["attribution"],
-        displacement=data["displacement"],
-        drop_off=data["drop_off"],
-        duration_months=data["duration_months"],
-        outcome=data["outcome"],
-        library_version=data["library_version"],
-        price_year=data["price_year"] if data["library_version"] else None,
-    )
+
+    def create():
+        benefit = ScenarioBenefit.objects.create(
+            scenario=scenario,
+            organisation_id=data["organisation"],
+            monthly_amount=data["monthly_amount"],
+            description=data["description"],
+            kind=data["kind"],
+            cashable=data["cashable"],
+            deadweight=data["deadweight"],
+            attribution=data["attribution"],
+            displacement=data["displacement"],
+            drop_off=data["drop_off"],
+            duration_months=data["duration_months"],
+            outcome=data["outcome"],
+            library_version=data["library_version"],
+            price_year=data["price_year"] if data["library_version"] else None,
+        )
+        return benefit, ""
+
+    submit_once(user=request.user, key=form.submission_key, create=create)
     return _answer(request, region)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region, get_region_for_user
+from regions.submissions import submit_once
 
 from .. import services
 from ..forms import DecisionForm, StepCompleteForm, StepSkipForm, StepStartForm
@@ -46,7 +47,11 @@ def roadmap_context(request, region, bound: dict | None = None) -> dict:
         pending = roadmap.pending_decision
         if pending is not None and not services.decision_blocker(region, pending.point):
             pending.form = DecisionForm(
-                prefix=f"decision-{pending.point.code}", region=region, point=pending.point
+                prefix=f"decision-{pending.point.code}",
+                region=region,
+                point=pending.point,
+                # The decision this page shows as the newest (already read for the track).
+                initial={"seen_decision": pending.latest.pk if pending.latest else 0},
             )
         # A refused form stays on screen where it was sent from, even when the roadmap no
         # longer offers that action, so that nothing the user typed is lost.
@@ -169,7 +174,8 @@ def decision_create(request, region_id, point_code):
     )
     form = DecisionForm(request.POST, prefix=f"decision-{point_code}", region=region, point=point)
     if form.is_valid():
-        try:
+
+        def record():
             decision = services.decision_record(
                 region=region,
                 decision_point=point,
@@ -179,14 +185,22 @@ def decision_create(request, region_id, point_code):
                 on=form.cleaned_data["decided_on"],
                 by=request.user,
                 accepted_scenario=form.cleaned_data.get("accepted_scenario"),
+                seen_decision=form.cleaned_data.get("seen_decision"),
             )
+            return decision, decision.get_outcome_display()
+
+        try:
+            done = submit_once(user=request.user, key=form.submission_key, create=record)
         except services.RoadmapRuleError as error:
             form.add_error(None, error.messages)
+            if error.code == "stale":
+                # Seen now: sending the form again is a decision over the one shown.
+                form.data = form.data.copy()
+                latest = services.latest_decision(region, point)
+                form.data[form.add_prefix("seen_decision")] = str(latest.pk if latest else 0)
         else:
             region.refresh_from_db()
             return _done(
-                request,
-                region,
-                _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()},
+                request, region, _("Decision recorded: %(outcome)s.") % {"outcome": done.answer}
             )
     return render_roadmap(request, region, bound={("decision", point_code): form}, status=422)

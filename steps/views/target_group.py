@@ -96,7 +96,12 @@ def target_group_context(request, region, bound=None, flash="") -> dict:
         context.update(
             {
                 "target_group_form": bound.get("target_group")
-                or TargetGroupForm(instance=target_group, prefix="tg"),
+                or TargetGroupForm(
+                    instance=target_group,
+                    prefix="tg",
+                    # Guarded even before it exists: two first saves do not both win.
+                    version_of=target_group or TargetGroup(region=region),
+                ),
                 "choose_form": bound.get("choose")
                 or ChooseInterventionForm(
                     prefix="choose",
@@ -131,11 +136,20 @@ def target_group(request, region_id):
 @require_POST
 def target_group_save(request, region_id):
     region = get_region_for_user(request.user, region_id, write=True)
-    instance = TargetGroup.objects.filter(region=region).first() or TargetGroup(region=region)
-    form = TargetGroupForm(request.POST, instance=instance, prefix="tg")
-    if not form.is_valid():
-        return _answer(request, region, bound={"target_group": form}, status=422)
-    form.save()
+    with transaction.atomic():
+        # One per region, made race-free: the loser of two first saves finds the winner's
+        # row (get_or_create retries its read after the unique constraint said no) and is
+        # then checked against it like any stale save.
+        TargetGroup.objects.get_or_create(region=region)
+        instance = TargetGroup.objects.select_for_update().get(region=region)
+        form = TargetGroupForm(request.POST, instance=instance, prefix="tg", version_of=instance)
+        saved = form.is_valid()
+        if saved:
+            form.save()
+        else:
+            transaction.set_rollback(True)  # a refused first save leaves no empty group
+    if not saved:
+        return _answer(request, region, bound={"target_group": form}, status=form.answer_status)
     return _answer(request, region, flash=_("Target group saved."))
 
 

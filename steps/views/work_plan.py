@@ -2,6 +2,7 @@
 numbered versions; stakeholders of the region see the published versions only."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from regions.access import can_edit_region, get_region_for_user
+from regions.submissions import submit_once
 
 from .. import services, work_plans
 from ..deliverable_forms import ActivityForm, MilestoneForm, PublishForm
@@ -68,7 +70,11 @@ def work_plan_context(request, region, bound=None, flash="") -> dict:
                 "activity_form": bound.get(("activity", None))
                 or ActivityForm(prefix="new", organisations=organisations),
                 "milestone_form": bound.get("milestone") or MilestoneForm(prefix="ms"),
-                "publish_form": bound.get("publish") or PublishForm(prefix="publish"),
+                "publish_form": bound.get("publish")
+                or PublishForm(
+                    prefix="publish",
+                    initial={"seen_version": versions[0].number if versions else 0},
+                ),
             }
         )
     context["activities"] = activities
@@ -104,20 +110,33 @@ def _plan(region) -> WorkPlan:
 def activity_save(request, region_id, activity_id=None):
     """Add an activity (no id) or change one."""
     region = get_region_for_user(request.user, region_id, write=True)
-    instance = None
-    if activity_id is not None:
-        instance = get_object_or_404(Activity, pk=activity_id, work_plan__region=region)
-    form = ActivityForm(
-        request.POST,
-        instance=instance,
-        prefix=f"a{activity_id}" if activity_id else "new",
-        organisations=region_organisations(region),
-    )
-    if not form.is_valid():
-        return _answer(request, region, bound={("activity", activity_id): form}, status=422)
-    if instance is None:
-        form.instance.work_plan = _plan(region)
-    form.save()
+    organisations = region_organisations(region)
+    if activity_id is None:
+        form = ActivityForm(request.POST, prefix="new", organisations=organisations)
+        if not form.is_valid():
+            return _answer(request, region, bound={("activity", None): form}, status=422)
+
+        def create():
+            form.instance.work_plan = _plan(region)
+            return form.save(), ""
+
+        submit_once(user=request.user, key=form.submission_key, create=create)
+        return _answer(request, region, flash=_("Activity saved."))
+    with transaction.atomic():
+        # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+        instance = get_object_or_404(
+            Activity.objects.select_for_update(), pk=activity_id, work_plan__region=region
+        )
+        form = ActivityForm(
+            request.POST, instance=instance, prefix=f"a{activity_id}", organisations=organisations
+        )
+        saved = form.is_valid()
+        if saved:
+            form.save()
+    if not saved:
+        return _answer(
+            request, region, bound={("activity", activity_id): form}, status=form.answer_status
+        )
     return _answer(request, region, flash=_("Activity saved."))
 
 
@@ -128,8 +147,12 @@ def milestone_add(request, region_id):
     form = MilestoneForm(request.POST, prefix="ms")
     if not form.is_valid():
         return _answer(request, region, bound={"milestone": form}, status=422)
-    form.instance.work_plan = _plan(region)
-    form.save()
+
+    def create():
+        form.instance.work_plan = _plan(region)
+        return form.save(), ""
+
+    submit_once(user=request.user, key=form.submission_key, create=create)
     return _answer(request, region, flash=_("Milestone added."))
 
 
@@ -150,17 +173,25 @@ def work_plan_publish(request, region_id):
     region = get_region_for_user(request.user, region_id, write=True)
     form = PublishForm(request.POST, prefix="publish")
     if form.is_valid():
-        try:
+
+        def publish():
             version = services.work_plan_publish(
-                _plan(region), request.user, form.cleaned_data["note"]
+                _plan(region),
+                request.user,
+                form.cleaned_data["note"],
+                seen_version=form.cleaned_data["seen_version"],
             )
+            return version, str(version.number)
+
+        try:
+            done = submit_once(user=request.user, key=form.submission_key, create=publish)
         except services.RoadmapRuleError as error:
             form.add_error(None, error.messages)
         else:
             return _answer(
                 request,
                 region,
-                flash=_("Version %(number)s published.") % {"number": version.number},
+                flash=_("Version %(number)s published.") % {"number": done.answer},
             )
     return _answer(request, region, bound={"publish": form}, status=422)
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -24,6 +23,7 @@ from regions.access import (
 )
 from regions.models import Role
 from regions.selectors import memberships_on
+from regions.submissions import submit_once
 from roadmap_site.spreadsheets import csv_response, xlsx_response
 from steps.models import RegionStep
 from steps.views.roadmap import region_page, roadmap_context
@@ -139,11 +139,17 @@ def context_event_create(request, pk):
     region = get_region_for_user(request.user, pk, write=True)
     form = ContextEventForm(request.POST, region=region, prefix="event")
     if form.is_valid():
-        with transaction.atomic():
+
+        def create():
             event = form.save(commit=False)
             event.region, event.created_by = region, request.user
             event.save()
-            reviews = flag_for_review(event, form.cleaned_data["affects"], by=request.user)
+            return flag_for_review(event, form.cleaned_data["affects"], by=request.user), ""
+
+        done = submit_once(user=request.user, key=form.submission_key, create=create)
+        reviews = done.result or []
+        if not done.first:
+            return redirect(f"{reverse('regions:detail', args=[region.pk])}#context-events")
         messages.success(
             request,
             ngettext(
