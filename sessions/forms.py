@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import FunctionLevel, Organisation, Role, Sector, Stakeholder
+from roadmap_site.widgets import DateInput
 from steps.models import Step
 
 from .models import (
@@ -14,8 +16,16 @@ from .models import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class AsksOnce:
+    """A form whose service may answer "allowed, if you say so" (``NeedsConfirmation``):
+    ``ask`` shows the question as the form's error and its confirmation as a checkbox, and
+    the next post with the box ticked goes through. What was typed stays."""
+
+    confirm_field = "confirm"
+
+    def ask(self, question) -> None:
+        self.fields[self.confirm_field].widget = forms.CheckboxInput()
+        self.add_error(None, question)
 
 
 class TimeInput(forms.TimeInput):
@@ -47,7 +57,12 @@ class StakeholderChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} — {obj.organisation.name} ({obj.get_function_level_display()})"
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(AsksOnce, forms.ModelForm):
+    confirm = forms.BooleanField(
+        label=_("Yes, log it as a session that took place"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
     invitees = StakeholderChoiceField(
         label=_("Invite"),
         queryset=Stakeholder.objects.none(),
@@ -78,7 +93,7 @@ class SessionForm(forms.ModelForm):
             "agenda",
         ]
         widgets = {
-            "date": DateInput,
+            "date": DateInput(),
             "start_time": TimeInput,
             "steps": forms.CheckboxSelectMultiple,
             "agenda": forms.Textarea(attrs={"rows": 4}),
@@ -99,6 +114,12 @@ class SessionForm(forms.ModelForm):
             self.initial["invitees"] = list(
                 self.instance.attendances.values_list("stakeholder_id", flat=True)
             )
+        if self.instance.pk is None or self.instance.date > timezone.localdate():
+            # Held only once the date has come: a new or future session offers no "held"
+            # (a new one in the past is logged as held after one question).
+            self.fields["status"].choices = [
+                choice for choice in self.fields["status"].choices if choice[0] != "held"
+            ]
 
     def clean(self):
         cleaned = super().clean()
@@ -171,6 +192,8 @@ class NoteForm(forms.Form):
 
 
 class SessionDecisionForm(forms.ModelForm):
+    """Who agreed can only be someone marked present (the service checks it too)."""
+
     class Meta:
         model = SessionDecision
         fields = ["text", "step", "agreed_by"]
@@ -184,17 +207,23 @@ class SessionDecisionForm(forms.ModelForm):
         self.fields["step"].queryset = Step.objects.order_by("order")
         self.fields["step"].label_from_instance = lambda step: f"{step.code}. {step.display_name}"
         self.fields["agreed_by"].queryset = (
-            Stakeholder.objects.filter(attendances__session=session)
+            Stakeholder.objects.filter(
+                attendances__session=session, attendances__status=AttendanceStatus.PRESENT
+            )
             .select_related("organisation")
             .order_by("name")
         )
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(AsksOnce, forms.ModelForm):
+    confirm = forms.BooleanField(
+        label=_("Yes, keep it as an overdue action"), required=False, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = ActionItem
         fields = ["what", "owner_stakeholder", "owner_user", "due_date"]
-        widgets = {"due_date": DateInput}
+        widgets = {"due_date": DateInput()}
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)

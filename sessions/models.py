@@ -1,4 +1,7 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +73,22 @@ class Session(models.Model):
         from django.urls import reverse
 
         return reverse("sessions:detail", args=[self.pk])
+
+    def held_problem(self, today: datetime.date | None = None) -> str | None:
+        """Why the session cannot be held as it stands (its date is still ahead), or None."""
+        today = today or timezone.localdate()
+        if self.status == SessionStatus.HELD and self.date and self.date > today:
+            return _(
+                "A session can be marked held only on or after its date (%(date)s); "
+                "until then it is planned."
+            ) % {"date": self.date.isoformat()}
+        return None
+
+    def clean(self):
+        # Forms and the admin validate through here; services ask ``held_problem`` too.
+        problem = self.held_problem()
+        if problem:
+            raise ValidationError({"status": problem})
 
 
 class AttendanceStatus(models.TextChoices):
@@ -272,6 +291,13 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.what
+
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        return bool(self.status == ActionStatus.OPEN and self.due_date and self.due_date < today)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
 
     @property
     def owner_name(self) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from regions.access import can_edit_region
 
+from .. import services
 from ..access import get_attachment_for_user, get_session_for_user, sessions_for_user
 from ..attachments import check_upload
 from ..forms import ActionItemForm, AttachmentForm, SessionDecisionForm
@@ -37,11 +38,18 @@ def decision_create(request, pk):
     form = SessionDecisionForm(request.POST, session=session, prefix="decision")
     if not form.is_valid():
         return _section(request, session, "decisions", status=422, decision_form=form)
-    decision = form.save(commit=False)
-    decision.session = session
-    decision.created_by = request.user
-    decision.save()
-    form.save_m2m()
+    data = form.cleaned_data
+    try:
+        services.session_decision_create(
+            session=session,
+            text=data["text"],
+            step=data["step"],
+            agreed_by=data["agreed_by"],
+            by=request.user,
+        )
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return _section(request, session, "decisions", status=422, decision_form=form)
     return _section(request, session, "decisions")
 
 
@@ -54,7 +62,11 @@ def action_create(request, pk):
         return _section(request, session, "actions", status=422, action_form=form)
     action = form.save(commit=False)
     action.session = session
-    action.save()
+    try:
+        services.action_item_save(action=action, confirm_overdue=form.cleaned_data["confirm"])
+    except services.NeedsConfirmation as question:
+        form.ask(question)
+        return _section(request, session, "actions", status=422, action_form=form)
     return _section(request, session, "actions")
 
 

@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -100,17 +101,26 @@ def session_create(request, region_id):
     if request.method == "POST":
         form = SessionForm(request.POST, region=region)
         if form.is_valid():
-            with transaction.atomic():
-                session = form.save(commit=False)
-                session.region = region
-                session.created_by = request.user
-                session.save()
-                form.save_m2m()
-                services.session_set_invitees(
-                    session=session, stakeholders=form.cleaned_data["invitees"]
-                )
-            messages.success(request, _("Session planned."))
-            return redirect("sessions:detail", session.pk)
+            try:
+                with transaction.atomic():
+                    session = form.save(commit=False)
+                    session.region = region
+                    session.created_by = request.user
+                    services.session_save(
+                        session=session, confirm_past=form.cleaned_data["confirm"]
+                    )
+                    form.save_m2m()
+                    services.session_set_invitees(
+                        session=session, stakeholders=form.cleaned_data["invitees"]
+                    )
+            except services.NeedsConfirmation as question:
+                form.ask(question)
+            else:
+                if session.status == "held":
+                    messages.success(request, _("Session logged as held."))
+                else:
+                    messages.success(request, _("Session planned."))
+                return redirect("sessions:detail", session.pk)
         return _form_page(request, region, form, status=422)
     initial = {"facilitators": [request.user.pk], "kind": SessionKind.GROUP}
     current = region.region_steps.filter(status="in_progress").values_list("step_id", flat=True)
@@ -125,13 +135,20 @@ def session_edit(request, pk):
     if request.method == "POST":
         form = SessionForm(request.POST, instance=session, region=region)
         if form.is_valid():
-            with transaction.atomic():
-                form.save()
-                services.session_set_invitees(
-                    session=session, stakeholders=form.cleaned_data["invitees"]
-                )
-            messages.success(request, _("Session saved."))
-            return redirect("sessions:detail", session.pk)
+            try:
+                with transaction.atomic():
+                    services.session_save(
+                        session=form.save(commit=False), confirm_past=form.cleaned_data["confirm"]
+                    )
+                    form.save_m2m()
+                    services.session_set_invitees(
+                        session=session, stakeholders=form.cleaned_data["invitees"]
+                    )
+            except services.NeedsConfirmation as question:
+                form.ask(question)
+            else:
+                messages.success(request, _("Session saved."))
+                return redirect("sessions:detail", session.pk)
         return _form_page(request, region, form, session=session, status=422)
     form = SessionForm(instance=session, region=region)
     form.initial["steps"] = list(session.steps.values_list("pk", flat=True))
@@ -215,6 +232,7 @@ def session_page_context(request, session, **extra) -> dict:
             "people": [a.stakeholder for a in attendances],
             "held": session.status == "held",
         },
+        "can_be_held": services.can_be_held(session),
         "earlier_actions": list(open_actions_before(session)),
         "decisions": SessionDecision.objects.filter(session=session)
         .select_related("step")
@@ -274,11 +292,15 @@ def attendance_mark(request, pk):
         request.POST, attendances=session.attendances.select_related("stakeholder")
     )
     status = 200
+    held_refused = None
     if form.is_valid():
         services.attendance_mark(session=session, marks=form.marks())
         if request.POST.get("held") and session.status == "planned":
-            session.status = "held"
-            session.save(update_fields=["status", "updated_at"])
+            try:
+                services.session_mark_held(session=session)
+            except ValidationError as refusal:
+                held_refused = refusal.messages[0]
+                status = 422
     else:
         status = 422
     if not request.htmx and status == 200:
@@ -287,6 +309,7 @@ def attendance_mark(request, pk):
     context = session_page_context(request, session)
     if status == 422:
         context["attendance_form"] = form
+        context["held_refused"] = held_refused
     template = "sessions/session_detail.html"
     if request.htmx:
         # The section, and the status in the page header out of band (it may now be held).
