@@ -458,7 +458,9 @@ def _break_even(cost_rows, saving_rows, horizon) -> tuple[int | None, list[Month
         cumulative_cost += cost
         cumulative_saving += saving
         points.append(MonthPoint(index + 1, cost, saving, cumulative_cost, cumulative_saving))
-        if first is None and cumulative_saving >= cumulative_cost:
+        # Nothing spent and nothing saved is no break-even: an empty scenario has none.
+        started = cumulative_cost > ZERO or cumulative_saving > ZERO
+        if first is None and started and cumulative_saving >= cumulative_cost:
             first = index + 1
     return first, points
 
