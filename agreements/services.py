@@ -422,29 +422,7 @@ def approve(*, version: AgreementVersion, organisation, user, consent_note: str 
             note=_("Every party approved version %(number)s.") % {"number": version.number},
         )
         agreement.save(update_fields=["status", "agreed_version", "updated_at"])
-        _complete_step_4(agreement, by=user)
     return approval
-
-
-def _complete_step_4(agreement: Agreement, *, by) -> None:
-    """An agreed agreement is what step 4 produces: a step 4 in progress is completed with
-    it, so the step track, "where are we now?" and the dashboard (which all read the step's
-    status) never say "not started" or "in progress" beside an agreed agreement."""
-    from steps.models import RegionStep, StepStatus
-    from steps.services import step_complete
-
-    region_step = RegionStep.objects.filter(
-        region=agreement.region, step__code="4", status=StepStatus.IN_PROGRESS
-    ).first()
-    if region_step is None or agreement.region.status != "active":
-        return
-    step_complete(
-        region_step=region_step,
-        by=by,
-        summary=region_step.summary
-        or _("Agreed: %(title)s (version %(number)s).")
-        % {"title": agreement.title, "number": agreement.agreed_version.number},
-    )
 
 
 # Status changes after agreement: (from statuses, to status)

@@ -109,9 +109,7 @@ def session_decision_create(*, session, text, step=None, agreed_by=(), by=None, 
     problems = decision_problems(session=session, agreed_by=agreed_by, today=today)
     if problems:
         raise ValidationError(problems)
-    decision = SessionDecision.objects.create(
-        session=session, text=text, step=step, created_by=by
-    )
+    decision = SessionDecision.objects.create(session=session, text=text, step=step, created_by=by)
     decision.agreed_by.set(agreed_by)
     return decision
 
