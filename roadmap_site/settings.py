@@ -189,6 +189,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Short date formats per language (Dutch months in lower case), ISO first for date inputs.
+FORMAT_MODULE_PATH = ["roadmap_site.formats"]
 # The language chosen in the header's switch is remembered for a year (Django's default
 # cookie would end with the browser session). Nothing but the server reads it.
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

@@ -1,15 +1,11 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
+from roadmap_site.widgets import DateInput
 from steps.models import Step
 
 from .models import Session, SessionKind, SessionStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class SessionFilter(django_filters.FilterSet):

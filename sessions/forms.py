@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import FunctionLevel, Organisation, Role, Sector, Stakeholder
 from regions.selectors import ever_members, members_on
 from roadmap_site.concurrency import GuardedForm
+from roadmap_site.widgets import DateInput
 from steps.models import Step
 
 from .models import (
@@ -16,8 +18,16 @@ from .models import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class AsksOnce:
+    """A form whose service may answer "allowed, if you say so" (``NeedsConfirmation``):
+    ``ask`` shows the question as the form's error and its confirmation as a checkbox, and
+    the next post with the box ticked goes through. What was typed stays."""
+
+    confirm_field = "confirm"
+
+    def ask(self, question) -> None:
+        self.fields[self.confirm_field].widget = forms.CheckboxInput()
+        self.add_error(None, question)
 
 
 class TimeInput(forms.TimeInput):
@@ -49,7 +59,13 @@ class StakeholderChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} — {obj.organisation.name} ({obj.get_function_level_display()})"
 
 
-class SessionForm(GuardedForm, forms.ModelForm):
+class SessionForm(GuardedForm, AsksOnce, forms.ModelForm):
+    version_exclude = ("confirm",)
+    confirm = forms.BooleanField(
+        label=_("Yes, log it as a session that took place"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
     invitees = StakeholderChoiceField(
         label=_("Invite"),
         queryset=Stakeholder.objects.none(),
@@ -80,7 +96,7 @@ class SessionForm(GuardedForm, forms.ModelForm):
             "agenda",
         ]
         widgets = {
-            "date": DateInput,
+            "date": DateInput(),
             "start_time": TimeInput,
             "steps": forms.CheckboxSelectMultiple,
             "agenda": forms.Textarea(attrs={"rows": 4}),
@@ -102,6 +118,12 @@ class SessionForm(GuardedForm, forms.ModelForm):
             self.initial["invitees"] = set(
                 self.instance.attendances.values_list("stakeholder_id", flat=True)
             )
+        if self.instance.pk is None or self.instance.date > timezone.localdate():
+            # Held only once the date has come: a new or future session offers no "held"
+            # (a new one in the past is logged as held after one question).
+            self.fields["status"].choices = [
+                choice for choice in self.fields["status"].choices if choice[0] != "held"
+            ]
 
     def clean(self):
         cleaned = super().clean()
@@ -191,6 +213,8 @@ class NoteForm(GuardedForm, forms.Form):
 
 
 class SessionDecisionForm(GuardedForm, forms.ModelForm):
+    """Who agreed can only be someone marked present (the service checks it too)."""
+
     class Meta:
         model = SessionDecision
         fields = ["text", "step", "agreed_by"]
@@ -204,17 +228,24 @@ class SessionDecisionForm(GuardedForm, forms.ModelForm):
         self.fields["step"].queryset = Step.objects.order_by("order")
         self.fields["step"].label_from_instance = lambda step: f"{step.code}. {step.display_name}"
         self.fields["agreed_by"].queryset = (
-            Stakeholder.objects.filter(attendances__session=session)
+            Stakeholder.objects.filter(
+                attendances__session=session, attendances__status=AttendanceStatus.PRESENT
+            )
             .select_related("organisation")
             .order_by("name")
         )
 
 
-class ActionItemForm(GuardedForm, forms.ModelForm):
+class ActionItemForm(GuardedForm, AsksOnce, forms.ModelForm):
+    version_exclude = ("confirm",)
+    confirm = forms.BooleanField(
+        label=_("Yes, keep it as an overdue action"), required=False, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = ActionItem
         fields = ["what", "owner_stakeholder", "owner_user", "due_date"]
-        widgets = {"due_date": DateInput}
+        widgets = {"due_date": DateInput()}
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,7 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +110,22 @@ class Session(models.Model):
         return loaded != self.schedule() or (
             self.status == SessionStatus.CANCELLED != self._loaded_status
         )
+
+    def held_problem(self, today: datetime.date | None = None) -> str | None:
+        """Why the session cannot be held as it stands (its date is still ahead), or None."""
+        today = today or timezone.localdate()
+        if self.status == SessionStatus.HELD and self.date and self.date > today:
+            return _(
+                "A session can be marked held only on or after its date (%(date)s); "
+                "until then it is planned."
+            ) % {"date": self.date.isoformat()}
+        return None
+
+    def clean(self):
+        # Forms and the admin validate through here; services ask ``held_problem`` too.
+        problem = self.held_problem()
+        if problem:
+            raise ValidationError({"status": problem})
 
 
 class AttendanceStatus(models.TextChoices):
@@ -341,6 +360,14 @@ class ActionItem(models.Model):
     def __str__(self):
         return self.what
 
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        """Open and past its due date (due today is not overdue yet)."""
+        return bool(self.status == ActionStatus.OPEN and self.due_date and self.due_date < today)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
     @property
     def owner_name(self) -> str:
         if self.owner_stakeholder_id:
@@ -357,18 +384,9 @@ class ActionItem(models.Model):
             return self.owner_user.email
         return ""
 
-    def is_overdue(self, today=None) -> bool:
-        """Open and past its due date (due today is not overdue yet)."""
-        today = today or timezone.localdate()
-        return (
-            self.status == ActionStatus.OPEN
-            and self.due_date is not None
-            and (self.due_date < today)
-        )
-
     @property
     def overdue(self) -> bool:
-        return self.is_overdue()
+        return self.is_overdue
 
 
 # --- minutes ----------------------------------------------------------------------------

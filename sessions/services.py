@@ -31,8 +31,119 @@ from .models import (
     MinutesReview,
     MinutesRevision,
     Session,
+    SessionDecision,
     SessionStatus,
 )
+
+
+class NeedsConfirmation(ValidationError):
+    """Allowed, but only when the user says so once: the form asks the question and posts
+    again with its confirmation."""
+
+
+# --- rules of time ----------------------------------------------------------------------
+# One place for what the calendar allows; the model's ``clean`` (forms, admin), the services
+# below and ``manage.py check_records`` all ask these functions.
+
+
+def session_held_problem(session, today=None) -> str | None:
+    """Why this session cannot be held as it stands, or None."""
+    return session.held_problem(today)
+
+
+def session_in_past_unconfirmed(session, today=None) -> bool:
+    """A new or changed session planned on a date that has passed: ask before filing it."""
+    today = today or timezone.localdate()
+    return bool(session.status == SessionStatus.PLANNED and session.date and session.date < today)
+
+
+@transaction.atomic
+def session_save(*, session, confirm_past: bool = False, today=None):
+    """Save a planned or logged session under the rules of time.
+
+    Planning a session on a date that has passed asks once ("log a session that already
+    took place?"); confirmed, it is filed as held."""
+    problem = session_held_problem(session, today)
+    if problem:
+        raise ValidationError({"status": problem})
+    if session_in_past_unconfirmed(session, today):
+        if not confirm_past:
+            raise NeedsConfirmation(
+                _(
+                    "%(date)s has passed. Log a session that already took place? "
+                    "Confirm and it is filed as held."
+                )
+                % {"date": session.date.isoformat()},
+                code="past_session",
+            )
+        session.status = SessionStatus.HELD
+    session.save()
+    return session
+
+
+def session_mark_held(*, session, today=None) -> None:
+    session.status = SessionStatus.HELD
+    problem = session_held_problem(session, today)
+    if problem:
+        session.refresh_from_db(fields=["status"])
+        raise ValidationError(problem)
+    session.save(update_fields=["status", "updated_at"])
+
+
+def can_be_held(session, today=None) -> bool:
+    return session.date <= (today or timezone.localdate())
+
+
+def decision_problems(*, session, agreed_by, today=None) -> list[str]:
+    today = today or timezone.localdate()
+    problems = []
+    if session.date > today:
+        problems.append(
+            _("Decisions are recorded once the session has taken place (%(date)s).")
+            % {"date": session.date.isoformat()}
+        )
+    present = set(
+        session.attendances.filter(status=AttendanceStatus.PRESENT).values_list(
+            "stakeholder_id", flat=True
+        )
+    )
+    absent = [person.name for person in agreed_by if person.pk not in present]
+    if absent:
+        problems.append(
+            _("Only attendees marked present can agree; not present: %(names)s.")
+            % {"names": ", ".join(absent)}
+        )
+    return problems
+
+
+@transaction.atomic
+def session_decision_create(*, session, text, step=None, agreed_by=(), by=None, today=None):
+    agreed_by = list(agreed_by)
+    problems = decision_problems(session=session, agreed_by=agreed_by, today=today)
+    if problems:
+        raise ValidationError(problems)
+    decision = SessionDecision.objects.create(session=session, text=text, step=step, created_by=by)
+    decision.agreed_by.set(agreed_by)
+    return decision
+
+
+def action_overdue(action, today=None) -> bool:
+    return action.is_overdue_on(today or timezone.localdate())
+
+
+@transaction.atomic
+def action_item_save(*, action, confirm_overdue: bool = False, today=None) -> ActionItem:
+    """Save an action item; a due date already past asks once, then is kept (and shown as
+    overdue wherever the action appears)."""
+    if action_overdue(action, today) and not confirm_overdue:
+        raise NeedsConfirmation(
+            _("This action is already overdue (due %(date)s). Keep it?")
+            % {"date": action.due_date.isoformat()},
+            code="overdue_action",
+        )
+    action.save()
+    return action
+
 
 # --- planning and attendance ------------------------------------------------------------
 
@@ -310,10 +421,11 @@ def code_merge(*, source, target) -> None:
 
 
 @transaction.atomic
-def action_create(*, session, action, user) -> ActionItem:
-    """Save a new action item (``action``, unsaved, from the form) and mail its owner."""
+def action_create(*, session, action, user, confirm_overdue: bool = False) -> ActionItem:
+    """Save a new action item (``action``, unsaved, from the form) and mail its owner; a due
+    date already past asks once (``action_item_save``)."""
     action.session = session
-    action.save()
+    action_item_save(action=action, confirm_overdue=confirm_overdue)
     if notifications.send_action_item(action, sender=user):
         action.owner_notified_at = timezone.now()
         action.save(update_fields=["owner_notified_at"])

@@ -507,6 +507,10 @@ def _break_even(cost_rows, saving_rows, horizon) -> tuple[int | None, list[Month
         points.append(MonthPoint(index + 1, cost, saving, cumulative_cost, cumulative_saving))
         if first is None and cumulative_saving >= cumulative_cost:
             first = index + 1
+    if cumulative_cost == ZERO and cumulative_saving == ZERO:
+        # Nothing spent and nothing saved over the whole horizon: an empty scenario has no
+        # break-even (it would otherwise claim "month 1").
+        first = None
     return first, points
 
 

@@ -48,6 +48,17 @@ def _check_region_active(region: Region) -> None:
         )
 
 
+def _check_not_future(on: datetime.date) -> None:
+    """Steps and decisions record what happened: a date still ahead would show on the
+    region page, the portal, the network feed and the board report as if it were past."""
+    if on > timezone.localdate():
+        raise RoadmapRuleError(
+            _("%(date)s lies in the future; record a step or decision once it has happened.")
+            % {"date": on.isoformat()},
+            code="future_date",
+        )
+
+
 def latest_decision(region: Region, decision_point: DecisionPoint) -> Decision | None:
     return (
         Decision.objects.filter(region=region, decision_point=decision_point)
@@ -115,6 +126,7 @@ def step_start(
     if reason:
         raise RoadmapRuleError(reason)
     on = on or timezone.localdate()
+    _check_not_future(on)
     _transition(region_step, StepStatus.IN_PROGRESS, by=by, on=on)
     region_step.started_on = on
     region_step.completed_on = None
@@ -143,6 +155,7 @@ def step_complete(
     if missing:
         raise RoadmapRuleError(missing, code="deliverable_missing")
     on = on or timezone.localdate()
+    _check_not_future(on)
     if region_step.started_on and on < region_step.started_on:
         raise RoadmapRuleError(
             _("Step %(code)s cannot end before it started (%(date)s).")
@@ -167,6 +180,7 @@ def step_skip(
     if blocker:
         raise RoadmapRuleError(blocker)
     on = on or timezone.localdate()
+    _check_not_future(on)
     _transition(region_step, StepStatus.SKIPPED, by=by, on=on, note=reason.strip())
     region_step.summary = reason.strip()
     region_step.started_on = region_step.completed_on = on
@@ -237,6 +251,7 @@ def decision_record(
     if blocker:
         raise RoadmapRuleError(blocker)
     on = on or timezone.localdate()
+    _check_not_future(on)
     if accepted_scenario is not None:
         if accepted_scenario.business_case.region_id != region.pk:
             raise RoadmapRuleError(_("That scenario belongs to another region."))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, AgreementStatus
 from regions.models import ContextEvent, Role
 from roadmap_site.concurrency import GuardedForm
+from roadmap_site.widgets import DateInput
 
 
 class ProjectLeaderChoiceField(forms.ModelChoiceField):
@@ -53,7 +54,7 @@ class ContextEventForm(GuardedForm, forms.ModelForm):
         model = ContextEvent
         fields = ["date", "kind", "description", "impact", "share_with_network"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 2}),
             "impact": forms.Textarea(attrs={"rows": 2}),
         }

@@ -39,16 +39,23 @@ def decision_create(request, pk):
     form = SessionDecisionForm(request.POST, session=session, prefix="decision")
     if not form.is_valid():
         return _section(request, session, "decisions", status=422, decision_form=form)
+    data = form.cleaned_data
 
     def create():
-        decision = form.save(commit=False)
-        decision.session = session
-        decision.created_by = request.user
-        decision.save()
-        form.save_m2m()
+        decision = services.session_decision_create(
+            session=session,
+            text=data["text"],
+            step=data["step"],
+            agreed_by=data["agreed_by"],
+            by=request.user,
+        )
         return decision, ""
 
-    submit_once(user=request.user, key=form.submission_key, create=create)
+    try:
+        submit_once(user=request.user, key=form.submission_key, create=create)
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return _section(request, session, "decisions", status=422, decision_form=form)
     return _section(request, session, "decisions")
 
 
@@ -62,11 +69,18 @@ def action_create(request, pk):
 
     def create():
         action = services.action_create(
-            session=session, action=form.save(commit=False), user=request.user
+            session=session,
+            action=form.save(commit=False),
+            user=request.user,
+            confirm_overdue=form.cleaned_data["confirm"],
         )
         return action, ""
 
-    submit_once(user=request.user, key=form.submission_key, create=create)
+    try:
+        submit_once(user=request.user, key=form.submission_key, create=create)
+    except services.NeedsConfirmation as question:
+        form.ask(question)
+        return _section(request, session, "actions", status=422, action_form=form)
     return _section(request, session, "actions")
 
 

@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -142,7 +143,7 @@ def session_create(request, region_id):
                 session = form.save(commit=False)
                 session.region = region
                 session.created_by = request.user
-                session.save()
+                services.session_save(session=session, confirm_past=form.cleaned_data["confirm"])
                 form.save_m2m()
                 services.session_set_invitees(
                     session=session, stakeholders=form.cleaned_data["invitees"]
@@ -150,10 +151,16 @@ def session_create(request, region_id):
                 services.session_send_invitations(session=session, before=None, sender=request.user)
                 return session, session.get_absolute_url()
 
-            done = submit_once(user=request.user, key=form.submission_key, create=create)
-            if done.first:
-                messages.success(request, _("Session planned."))
-            return redirect(done.answer)
+            try:
+                done = submit_once(user=request.user, key=form.submission_key, create=create)
+            except services.NeedsConfirmation as question:
+                form.ask(question)
+            else:
+                if done.first and done.result.status == "held":
+                    messages.success(request, _("Session logged as held."))
+                elif done.first:
+                    messages.success(request, _("Session planned."))
+                return redirect(done.answer)
         return _form_page(request, region, form, status=422)
     initial = {"facilitators": [request.user.pk], "kind": SessionKind.GROUP}
     current = region.region_steps.filter(status="in_progress").values_list("step_id", flat=True)
@@ -166,21 +173,28 @@ def session_edit(request, pk):
     session = get_session_for_user(request.user, pk, write=True)
     region = session.region
     if request.method == "POST":
-        with transaction.atomic():
-            # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
-            session = Session.objects.select_for_update().get(pk=session.pk)
-            # What invitees were told so far, before the form changes the session.
-            before = services.invitation_state(session)
-            form = SessionForm(request.POST, instance=session, region=region)
-            saved = form.is_valid()
-            if saved:
-                form.save()
-                services.session_set_invitees(
-                    session=session, stakeholders=form.cleaned_data["invitees"]
-                )
-                services.session_send_invitations(
-                    session=session, before=before, sender=request.user
-                )
+        saved = False
+        try:
+            with transaction.atomic():
+                # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+                session = Session.objects.select_for_update().get(pk=session.pk)
+                # What invitees were told so far, before the form changes the session.
+                before = services.invitation_state(session)
+                form = SessionForm(request.POST, instance=session, region=region)
+                if form.is_valid():
+                    services.session_save(
+                        session=form.save(commit=False), confirm_past=form.cleaned_data["confirm"]
+                    )
+                    form.save_m2m()
+                    services.session_set_invitees(
+                        session=session, stakeholders=form.cleaned_data["invitees"]
+                    )
+                    services.session_send_invitations(
+                        session=session, before=before, sender=request.user
+                    )
+                    saved = True
+        except services.NeedsConfirmation as question:
+            form.ask(question)
         if saved:
             messages.success(request, _("Session saved."))
             return redirect("sessions:detail", session.pk)
@@ -281,6 +295,7 @@ def session_page_context(request, session, **extra) -> dict:
             "people": [a.stakeholder for a in attendances],
             "held": session.status == "held",
         },
+        "can_be_held": services.can_be_held(session),
         "earlier_actions": list(open_actions_before(session)),
         "decisions": SessionDecision.objects.filter(session=session)
         .select_related("step")
@@ -354,14 +369,18 @@ def attendance_mark(request, pk):
     )
     status = 200
     conflicts = []
+    held_refused = None
     if form.is_valid():
         conflicts = services.attendance_mark(
             session=session, marks=form.marks(), shown=form.shown(request.POST)
         )
         status = 409 if conflicts else 200
         if request.POST.get("held") and session.status == "planned":
-            session.status = "held"
-            session.save(update_fields=["status", "updated_at"])
+            try:
+                services.session_mark_held(session=session)
+            except ValidationError as refusal:
+                held_refused = refusal.messages[0]
+                status = 422
     else:
         status = 422
     if not request.htmx and status == 200:
@@ -371,6 +390,7 @@ def attendance_mark(request, pk):
     context["attendance_conflicts"] = conflicts
     if status == 422:
         context["attendance_form"] = form
+        context["held_refused"] = held_refused
     template = "sessions/session_detail.html"
     if request.htmx:
         # The section, and the status in the page header out of band (it may now be held).

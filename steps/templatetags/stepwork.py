@@ -1,9 +1,10 @@
 """Display of business-case figures: money rounded to cents, rates as percentages."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from roadmap_site.formatting import money
 
@@ -46,6 +47,21 @@ def decimal1(value):
     number = Decimal(value)
     places = 0 if number == number.to_integral() else 1
     return number_format(number, decimal_pos=places, use_l10n=True)
+
+
+@register.filter
+def people(value):
+    """A count of people as people: 13.5 expected clients read "13 or 14", never "13.5"."""
+    if value is None or value == "":
+        return "–"
+    number = Decimal(value)
+    low = int(number.to_integral_value(rounding=ROUND_FLOOR))
+    if number == low:
+        return number_format(low, use_l10n=True)
+    return gettext("%(low)s or %(high)s") % {
+        "low": number_format(low, use_l10n=True),
+        "high": number_format(low + 1, use_l10n=True),
+    }
 
 
 @register.filter

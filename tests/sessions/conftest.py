@@ -55,3 +55,13 @@ def note(session, researcher):
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def on_the_session_day():
+    """Today is the day of the ``session`` fixture (1 June 2026): the session may be held,
+    and the dates these tests type (September, July) still lie ahead."""
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 10, 0, tzinfo=datetime.UTC)):
+        yield

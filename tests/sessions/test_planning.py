@@ -28,6 +28,7 @@ def form_data(**extra):
     return data
 
 
+@pytest.mark.usefixtures("on_the_session_day")
 def test_a_project_leader_plans_a_session_with_invitees(client, rpl, region):
     a = person(region, Sector.MENTAL_HEALTH_CARE, FunctionLevel.MANAGEMENT)
     client.force_login(rpl)
@@ -115,6 +116,7 @@ def test_attendance_is_marked_and_the_session_held(client, rpl, session):
     assert "mental health care (management level)" in response.content.decode()
 
 
+@pytest.mark.usefixtures("on_the_session_day")
 def test_editing_a_session_keeps_marked_attendance(client, rpl, session, region):
     client.force_login(rpl)
     other = person(region, Sector.HEALTH_INSURER, FunctionLevel.MANAGEMENT)

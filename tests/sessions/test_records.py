@@ -55,6 +55,7 @@ def test_a_refused_decision_keeps_what_was_typed(client, rpl, session):
     assert not SessionDecision.objects.exists()
 
 
+@pytest.mark.usefixtures("on_the_session_day")
 def test_action_items_are_added_closed_and_shown_on_the_next_session(
     client, rpl, session, make_session, region
 ):

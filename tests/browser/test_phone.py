@@ -1,0 +1,88 @@
+"""A phone: every main page fits 360 and 390 px without sideways scrolling, and the
+log-out control stays visible in the folded header."""
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement
+from regions.models import Region
+from sessions.models import Session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def main_pages() -> list[str]:
+    region = Region.objects.get(name="Heuvelland")
+    business_case_region = Region.objects.get(name="Zuiderkust")
+    session = Session.objects.filter(region=region).order_by("-date").first()
+    agreement = Agreement.objects.filter(region=region).order_by("pk").first()
+    return [
+        reverse("dashboard:index"),
+        reverse("dashboard:comparison"),
+        reverse("dashboard:charts"),
+        reverse("dashboard:network"),
+        reverse("regions:list"),
+        reverse("regions:detail", args=[region.pk]),
+        reverse("sessions:region_list", args=[region.pk]),
+        reverse("sessions:create", args=[region.pk]),
+        session.get_absolute_url(),
+        reverse("steps:target_group", args=[business_case_region.pk]),
+        reverse("steps:business_case", args=[business_case_region.pk]),
+        reverse("steps:work_plan", args=[region.pk]),
+        reverse("steps:monitoring", args=[region.pk]),
+        reverse("agreements:list", args=[region.pk]),
+        reverse("agreements:detail", args=[agreement.pk]),
+        reverse("agreements:board_report"),
+        reverse("sessions:all"),
+        reverse("sessions:codebook"),
+        reverse("audit:bin", args=[region.pk]),
+    ]
+
+
+WIDEST = """() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_every_main_page_fits_a_phone_and_shows_log_out(
+    page, live_server, demo, login, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 844})
+    login("npl")
+    too_wide = {}
+    for path in main_pages():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        widest = page.evaluate(WIDEST)
+        if widest > width:
+            too_wide[path] = widest
+        log_out = page.get_by_role("button", name="Log out")
+        assert log_out.is_visible(), path
+        box = log_out.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, path
+    assert too_wide == {}
+    screenshot(f"phone-dashboard-{width}")
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_dashboard_lists_every_region_and_its_current_step_on_a_phone(
+    page, live_server, demo, login, width
+):
+    page.set_viewport_size({"width": width, "height": 844})
+    login("npl")
+    page.goto(f"{live_server.url}{reverse('dashboard:index')}")
+    rows = page.locator("#matrix tbody tr:not(.glance-row)")
+    assert rows.count() == 4
+    for index in range(4):
+        row = rows.nth(index)
+        assert row.bounding_box()["width"] <= width
+        # The step in progress is shown with its label, not only the step 1 column.
+        assert row.locator("td.in_progress .cell-label").first.is_visible()
+
+
+def test_a_stakeholder_reads_the_portal_on_a_phone(page, live_server, demo, login):
+    page.set_viewport_size({"width": 360, "height": 844})
+    login("stakeholder1")
+    page.goto(f"{live_server.url}{reverse('agreements:portal')}")
+    assert page.evaluate(WIDEST) <= 360
+    assert page.get_by_role("button", name="Log out").is_visible()
