@@ -13,6 +13,7 @@ from .models import (
     RegionOwnership,
     RegionStakeholder,
     Stakeholder,
+    SubmissionKey,
 )
 
 
@@ -130,3 +131,23 @@ class DashboardStampAdmin(admin.ModelAdmin):
     """Shown so that an operator can see (and bump) the national screens' data version."""
 
     list_display = ["id", "version"]
+
+
+@admin.register(SubmissionKey)
+class SubmissionKeyAdmin(admin.ModelAdmin):
+    """A record of a form already answered (so a post sent twice makes one row): shown,
+    never edited; the key itself and the stored answer stay out of sight."""
+
+    list_display = ["user", "created_at"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)

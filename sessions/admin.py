@@ -13,6 +13,9 @@ from .models import (
     FieldNote,
     FieldNoteDraft,
     FieldNoteVersion,
+    MinutesAmendment,
+    MinutesReview,
+    MinutesRevision,
     Session,
     SessionDecision,
 )
@@ -85,3 +88,34 @@ class CodeAdmin(admin.ModelAdmin):
 @admin.register(Coding)
 class CodingAdmin(NotePartAdmin):
     list_display = ["note", "code", "quote", "lost"]
+
+
+class MinutesRecordAdmin(RegionScopedAdmin):
+    """Published minutes, their reviews and amendments are records: the minutes pages
+    change them, the admin only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MinutesRevision)
+class MinutesRevisionAdmin(MinutesRecordAdmin):
+    region_path = "session__region"
+    list_display = ["session", "number", "published_by", "published_at", "deadline", "locked_at"]
+
+
+@admin.register(MinutesReview)
+class MinutesReviewAdmin(MinutesRecordAdmin):
+    region_path = "revision__session__region"
+    list_display = ["revision", "stakeholder", "sent_at", "confirmed_at"]
+    # The token is the stakeholder's key to the review page: never shown.
+    fields = ["revision", "stakeholder", "sent_at", "confirmed_at"]
+
+
+@admin.register(MinutesAmendment)
+class MinutesAmendmentAdmin(MinutesRecordAdmin):
+    region_path = "review__revision__session__region"
+    list_display = ["review", "proposed_at", "outcome", "decided_by", "decided_at"]

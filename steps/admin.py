@@ -11,16 +11,20 @@ from .models import (
     Intervention,
     Measurement,
     Milestone,
+    PriceIndex,
     RegionIntervention,
     RegionStep,
     Scenario,
     ScenarioBenefit,
     ScenarioCost,
+    ScenarioOutcome,
     Step,
     StepRequirement,
     StepTransition,
     TargetGroup,
     TargetGroupPassage,
+    UnitValue,
+    UnitValueVersion,
     WorkPlan,
     WorkPlanVersion,
 )
@@ -152,3 +156,57 @@ class IndicatorAdmin(RegionScopedAdmin):
 class MeasurementAdmin(RegionScopedAdmin):
     region_path = "indicator__region"
     list_display = ["indicator", "period", "value", "source"]
+
+
+@admin.register(ScenarioOutcome)
+class ScenarioOutcomeAdmin(RegionScopedAdmin):
+    region_path = "scenario__business_case__region"
+    list_display = ["scenario", "name", "expected_clients", "order"]
+
+
+class UnitValueVersionInline(admin.TabularInline):
+    model = UnitValueVersion
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "number",
+        "amount",
+        "price_year",
+        "valid_from",
+        "valid_to",
+        "source",
+        "source_url",
+        "note",
+        "recorded_by",
+        "recorded_at",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnitValue)
+class UnitValueAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "use", "kind", "cashable", "sector"]
+    list_filter = ["use", "kind", "sector"]
+    search_fields = ["name"]
+    inlines = [UnitValueVersionInline]
+
+
+@admin.register(UnitValueVersion)
+class UnitValueVersionAdmin(admin.ModelAdmin):
+    list_display = ["unit_value", "number", "amount", "price_year", "valid_from", "valid_to"]
+    list_select_related = ["unit_value"]
+
+    # A version is frozen: business cases name the one they used; a new figure is a new
+    # version, made on the library page.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PriceIndex)
+class PriceIndexAdmin(admin.ModelAdmin):
+    list_display = ["year", "index", "source"]
