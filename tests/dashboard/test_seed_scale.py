@@ -117,7 +117,7 @@ def test_pages_keep_their_query_count_on_scale_data(
     client.force_login(npl)
     busiest = max(world.regions, key=lambda r: len(world.stakeholders[r.pk]))
     for url, budget in [
-        (reverse("dashboard:index"), 22),
+        (reverse("dashboard:index"), 23),
         (reverse("regions:list"), 8),
         (reverse("regions:detail", args=[busiest.pk]), REGION_PAGE),
         (reverse("dashboard:comparison"), 12),

@@ -45,6 +45,8 @@ on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="parallel writers need PostgreSQL"
 )
 DAY = datetime.date(2026, 3, 2)
+# Planned sessions lie ahead: a session planned on a past date is filed as held (issue 22).
+AHEAD = datetime.date.today() + datetime.timedelta(days=60)
 
 
 def first(data, name):
@@ -189,7 +191,7 @@ def planned(region, rpl):
     session = Session.objects.create(
         region=region,
         title="Project group",
-        date=datetime.date(2026, 6, 1),
+        date=AHEAD,
         start_time=datetime.time(10, 0),
         kind="group",
         status="planned",
@@ -273,7 +275,7 @@ def test_the_same_new_note_posted_twice_makes_one_note(session_with_researcher):
 @pytest.fixture
 def session_with_researcher(region, researcher):
     session = Session.objects.create(
-        region=region, title="One-on-one", date=datetime.date(2026, 6, 1), kind="group"
+        region=region, title="One-on-one", date=AHEAD, kind="group"
     )
     return session, logged_in(researcher)
 
@@ -540,7 +542,7 @@ def test_the_same_session_posted_twice_at_once_makes_one(two_leaders):
     region, a, _b = two_leaders
     page = reverse("sessions:create", args=[region.pk])
     data = form_on_page(a, page, page)
-    data.update(title=["Kick-off"], date=["2026-06-01"], kind=["group"], status=["planned"])
+    data.update(title=["Kick-off"], date=[AHEAD.isoformat()], kind=["group"], status=["planned"])
     data.update(mode=[data.get("mode", [""])[0] or "video"], duration_minutes=["90"])
     answers = at_once((a, page, data), (a, page, data))
     assert [r.status_code for r in answers] == [302, 302]
@@ -573,7 +575,7 @@ def test_stale_scenario_saves_at_once_lose_neither_change(two_leaders):
 def test_marking_different_people_at_once_keeps_both(two_leaders):
     region, a, b = two_leaders
     session = Session.objects.create(
-        region=region, title="Group", date=datetime.date(2026, 6, 1), kind="group"
+        region=region, title="Group", date=AHEAD, kind="group"
     )
     people = [add_member(region, StakeholderFactory(name=n)) for n in ("Ada", "Bram")]
     rows = [Attendance.objects.create(session=session, stakeholder=p).pk for p in people]
