@@ -64,22 +64,6 @@ def test_every_main_page_fits_a_phone_and_shows_log_out(
     screenshot(f"phone-dashboard-{width}")
 
 
-@pytest.mark.parametrize("width", [360, 390])
-def test_the_dashboard_lists_every_region_and_its_current_step_on_a_phone(
-    page, live_server, demo, login, width
-):
-    page.set_viewport_size({"width": width, "height": 844})
-    login("npl")
-    page.goto(f"{live_server.url}{reverse('dashboard:index')}")
-    rows = page.locator("#matrix tbody tr:not(.glance-row)")
-    assert rows.count() == 4
-    for index in range(4):
-        row = rows.nth(index)
-        assert row.bounding_box()["width"] <= width
-        # The step in progress is shown with its label, not only the step 1 column.
-        assert row.locator("td.in_progress .cell-label").first.is_visible()
-
-
 def test_a_stakeholder_reads_the_portal_on_a_phone(page, live_server, demo, login):
     page.set_viewport_size({"width": 360, "height": 844})
     login("stakeholder1")
