@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from regions.selectors import members_on, was_member_on
+from sessions.models import Session
 from sessions.selectors import (
     group_stability,
     missing_in_held_sessions,
@@ -12,7 +13,6 @@ from sessions.selectors import (
     session_for_page,
     who_counts,
 )
-from sessions.models import Session
 from steps.forms import DecisionForm
 from steps.models import Step
 

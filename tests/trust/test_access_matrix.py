@@ -129,6 +129,34 @@ MATRIX: dict[str, Entry] = {
         method="post",
     ),
     "regions:context_event_create": Entry(WRITE_REGION, region_pk, method="post"),
+    # The project group over time: internal readers and the board; stakeholders see the
+    # current group on the region page only.
+    "regions:group": Entry(
+        outcomes(
+            OK, stakeholder=DENIED, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
+        ),
+        region_pk,
+    ),
+    "regions:member_add": Entry(WRITE_REGION, region_pk, method="post"),
+    "regions:organisation_add": Entry(WRITE_REGION, region_pk, method="post"),
+    **{
+        f"regions:{name}": Entry(
+            WRITE_REGION,
+            lambda world: {"pk": world["region"].pk, "membership_id": world["membership"].pk},
+        )
+        for name in ["member_leave", "member_replace", "member_rejoin", "membership_correct"]
+    },
+    "regions:stakeholder_edit": Entry(
+        WRITE_REGION,
+        lambda world: {
+            "pk": world["region"].pk,
+            "stakeholder_id": world["membership"].stakeholder_id,
+        },
+    ),
+    "regions:organisation_leave": Entry(
+        WRITE_REGION,
+        lambda world: {"pk": world["region"].pk, "participation_id": world["participation"].pk},
+    ),
     "regions:export": Entry(
         outcomes(
             OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, stakeholder=DENIED, anonymous=LOGIN
@@ -388,7 +416,7 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from regions.models import CalendarFeed
+    from regions.models import CalendarFeed, RegionOrganisation
     from sessions import services as session_services
     from sessions.models import ActionItem, Attachment, Code, Session, SessionKind
 
@@ -474,7 +502,18 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         "document": document,
         "failed_document": failed,
         "bin_entry": _bin_entry(region, rpl),
+        "membership": _membership(region),
+        "participation": RegionOrganisation.objects.create(region=region, organisation=payer),
     }
+
+
+def _membership(region):
+    from regions.models import RegionStakeholder
+    from tests.factories import StakeholderFactory, add_member
+
+    return RegionStakeholder.objects.get(
+        region=region, stakeholder=add_member(region, StakeholderFactory())
+    )
 
 
 def _bin_entry(region, rpl):
