@@ -74,6 +74,8 @@ CODEBOOK_READ = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, an
 CODEBOOK_WRITE = outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN)
 NETWORK = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 KEEP_LIBRARY = outcomes(DENIED, npl=OK, anonymous=LOGIN)
+# One mail in the outbox, sent by the region's project leader.
+OUTBOX_MESSAGE = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=HIDDEN, anonymous=LOGIN)
 
 
 @dataclass
@@ -108,6 +110,10 @@ def obj_as(key, name):
     return lambda world: {key: world[name].pk}
 
 
+def of_region(key, name):
+    return lambda world: {"pk": world["region"].pk, key: world[name].pk}
+
+
 def region_step(code):
     return lambda world: {"region_id": world["region"].pk, "code": code}
 
@@ -134,6 +140,34 @@ MATRIX: dict[str, Entry] = {
         method="post",
     ),
     "regions:context_event_create": Entry(WRITE_REGION, region_pk, method="post"),
+    # The project group over time: internal readers and the board; stakeholders see the
+    # current group on the region page only.
+    "regions:group": Entry(
+        outcomes(
+            OK, stakeholder=DENIED, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
+        ),
+        region_pk,
+    ),
+    "regions:member_add": Entry(WRITE_REGION, region_pk, method="post"),
+    "regions:organisation_add": Entry(WRITE_REGION, region_pk, method="post"),
+    **{
+        f"regions:{name}": Entry(
+            WRITE_REGION,
+            lambda world: {"pk": world["region"].pk, "membership_id": world["membership"].pk},
+        )
+        for name in ["member_leave", "member_replace", "member_rejoin", "membership_correct"]
+    },
+    "regions:stakeholder_edit": Entry(
+        WRITE_REGION,
+        lambda world: {
+            "pk": world["region"].pk,
+            "stakeholder_id": world["membership"].stakeholder_id,
+        },
+    ),
+    "regions:organisation_leave": Entry(
+        WRITE_REGION,
+        lambda world: {"pk": world["region"].pk, "participation_id": world["participation"].pk},
+    ),
     "regions:export": Entry(
         outcomes(
             OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, stakeholder=DENIED, anonymous=LOGIN
@@ -390,6 +424,51 @@ MATRIX: dict[str, Entry] = {
     ),
     # The world's agreement is in consultation: refused with a message, not deleted.
     "audit:agreement_delete": Entry(WRITE_REGION, obj("agreement"), method="post"),
+    # --- the project group over time: read like the region's internals (not by
+    # stakeholders, who see the current group on the region page), changed by those who
+    # may change the region.
+    "regions:group": Entry(
+        outcomes(OK, stakeholder=DENIED, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN),
+        region_pk,
+    ),
+    "regions:member_add": Entry(WRITE_REGION, region_pk, method="post"),
+    "regions:organisation_add": Entry(WRITE_REGION, region_pk, method="post"),
+    **{
+        f"regions:{name}": Entry(WRITE_REGION, of_region("membership_id", "membership"), method="post")
+        for name in ["member_leave", "member_replace", "member_rejoin", "membership_correct"]
+    },
+    "regions:stakeholder_edit": Entry(
+        WRITE_REGION, of_region("stakeholder_id", "member"), method="post"
+    ),
+    "regions:organisation_leave": Entry(
+        WRITE_REGION, of_region("participation_id", "participation"), method="post"
+    ),
+    # --- mail: the outbox shows the national project leader every mail and a project
+    # leader the mails they sent; another leader's mail does not exist for them.
+    "mail:outbox": Entry(
+        outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, anonymous=LOGIN)
+    ),
+    "mail:message": Entry(OUTBOX_MESSAGE, obj_as("code", "message")),
+    "mail:message_html": Entry(OUTBOX_MESSAGE, obj_as("code", "message")),
+    "mail:resend": Entry(OUTBOX_MESSAGE, obj_as("code", "message"), method="post"),
+    "mail:invite": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
+    # Posting needs a stakeholder of the region (a 404 for the empty form): the page.
+    "mail:portal_access": Entry(WRITE_REGION, region_id),
+    "mail:preferences": Entry(EVERYONE_LOGGED_IN),
+    # Links in mails with a token that is not valid: no such invitation or address, for
+    # everyone.
+    "mail:invitation": Entry(
+        outcomes(HIDDEN),
+        lambda world: {"code": "00000000-0000-4000-8000-000000000000", "token": "bad-token"},
+    ),
+    "mail:unsubscribe": Entry(outcomes(HIDDEN), lambda world: {"token": "bad-token"}),
+    # Password reset by mail: public; a reset link that is not valid shows a page that says
+    # so (200), for everyone.
+    "password_reset": Entry(PUBLIC),
+    "password_reset_done": Entry(PUBLIC),
+    "password_reset_confirm": Entry(
+        PUBLIC, lambda world: {"uidb64": "MQ", "token": "bad-token"}
+    ),
     # --- region export and import
     # --- language
     # Anyone may choose a language, also on the login page.
@@ -434,7 +513,7 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from regions.models import CalendarFeed
+    from regions.models import CalendarFeed, RegionOrganisation
     from sessions import services as session_services
     from sessions.models import ActionItem, Attachment, Code, Session, SessionKind
 
@@ -539,7 +618,32 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         "document": document,
         "failed_document": failed,
         "bin_entry": _bin_entry(region, rpl),
+        "membership": _membership(region),
+        "participation": RegionOrganisation.objects.create(region=region, organisation=payer),
         **_mail_links_world(region, session, rpl),
+        **_group_world(region, rpl),
+    }
+
+
+def _group_world(region, rpl):
+    """A member of the project group, an organisation taking part, and a mail in the
+    outbox that the region's project leader sent."""
+    from regions.models import RegionOrganisation, RegionStakeholder
+    from roadmap_site.mail.outbox import Recipient, queue_mail
+    from tests.factories import StakeholderFactory, add_member
+
+    member = add_member(region, StakeholderFactory(name="Group member"))
+    return {
+        "member": member,
+        "membership": RegionStakeholder.objects.get(region=region, stakeholder=member),
+        "participation": RegionOrganisation.objects.filter(region=region).first(),
+        "message": queue_mail(
+            kind="test",
+            to=Recipient("anne@example.org", "Anne"),
+            template="mail/test",
+            region=region,
+            sender=rpl,
+        ),
     }
 
 
@@ -566,6 +670,15 @@ def _mail_links_world(region, session, rpl):
         "minutes_review": review,
         "amendment": session_services.minutes_amend(review=review, text="Not quite."),
     }
+
+
+def _membership(region):
+    from regions.models import RegionStakeholder
+    from tests.factories import StakeholderFactory, add_member
+
+    return RegionStakeholder.objects.get(
+        region=region, stakeholder=add_member(region, StakeholderFactory())
+    )
 
 
 def _bin_entry(region, rpl):
