@@ -75,14 +75,13 @@ def figures(first: np.ndarray, second: np.ndarray) -> Figures:
     kappa = None if expected == 1 else (observed - expected) / (1 - expected)
     alpha = None
     # Alpha needs at least two values among all ratings; with one value it is undefined.
-    if first.any() or second.any():
-        if not (first.all() and second.all()):
-            alpha = float(
-                krippendorff.alpha(
-                    reliability_data=np.vstack([first, second]).astype(float),
-                    level_of_measurement="nominal",
-                )
+    if (first.any() or second.any()) and not (first.all() and second.all()):
+        alpha = float(
+            krippendorff.alpha(
+                reliability_data=np.vstack([first, second]).astype(float),
+                level_of_measurement="nominal",
             )
+        )
     return Figures(units, both, first_only, second_only, neither, observed, kappa, alpha)
 
 
