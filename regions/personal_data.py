@@ -105,7 +105,10 @@ _MONTHS = (
     r"jun[ei]?|jul[iy]?|aug(?:ustus|ust)?|sep(?:tember)?|o[kc]t(?:ober)?|nov(?:ember)?|"
     r"dec(?:ember)?"
 )
-_DATE = rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTHS})\.? (?:19|20)\d{{2}})"
+_DATE = (
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
+    rf"|\d{{1,2}} (?:{_MONTHS})\.? (?:19|20)\d{{2}})"
+)
 _BIRTH_CUE = (
     r"geboren(?: op)?|geb\.|geboortedatum|born(?: on)?|date of birth|birth date|birthday|"
     r"d\.o\.b\.|dob|verjaardag|°"
@@ -117,7 +120,9 @@ def eleven_test(digits: str) -> bool:
     """The BSN's check: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11 (and not 0)."""
     if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:
         return False
-    total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1))) - int(digits[8])
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(
+        digits[8]
+    )
     return total % 11 == 0
 
 
