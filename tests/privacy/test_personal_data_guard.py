@@ -176,3 +176,21 @@ def test_a_choice_for_another_text_does_not_apply(writer, session):
     response = post_note(writer, session, f"BSN:  {VALID_BSN}.", **choice)
     assert response.status_code == 422
     assert not FieldNote.objects.exists()
+
+
+def test_the_scan_lists_hits_in_existing_notes_for_the_regions_leaders(session, researcher, rpl):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sessions import services
+
+    services.note_create(session=session, user=researcher, text=f"BSN {VALID_BSN} and more.")
+    services.note_create(session=session, user=researcher, text="Nothing personal here.")
+    out = StringIO()
+    call_command("scan_personal_data", stdout=out)
+    report = out.getvalue()
+    assert session.region.name in report and "rpl" in report
+    assert "citizen service number (BSN) 11•••••33" in report
+    assert VALID_BSN not in report  # the list itself does not spread the number
+    assert "1 passage(s) found." in report
