@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .personal_data import KIND_LABELS
+
 
 class Role(models.TextChoices):
     NATIONAL_PROJECT_LEADER = "npl", _("National project leader")
@@ -418,3 +420,35 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.answer}"
+
+
+class KeptPassage(models.Model):
+    """A passage the personal-data guard flagged and a user kept: "this is not personal data".
+
+    Only a keyed hash of the passage is stored (``regions.personal_data.fingerprint``), so
+    that the guard does not ask again for the same text in the region, without keeping a
+    copy of what might be personal data after all."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="kept_passages")
+    kind = models.CharField(_("kind"), max_length=20)
+    fingerprint = models.CharField(max_length=64)
+    reason = models.CharField(_("reason"), max_length=500)
+    kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kept_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "fingerprint"], name="unique_kept_passage"
+            )
+        ]
+        verbose_name = _("passage kept by the personal-data guard")
+        verbose_name_plural = _("passages kept by the personal-data guard")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} kept in {self.region}"
+
+    def get_kind_display(self):
+        return KIND_LABELS.get(self.kind, self.kind)

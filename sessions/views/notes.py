@@ -25,6 +25,7 @@ from ..access import (
     sessions_for_user,
 )
 from ..forms import NoteForm
+from ..guard import review_text
 from ..markup import render_markdown
 from ..models import FieldNoteDraft
 from ..selectors import session_for_page
@@ -41,11 +42,16 @@ def note_create(request, pk):
         session = session_for_page(sessions_for_user(request.user), session.pk)
         context = session_page_context(request, session, note_form=form)
         return TemplateResponse(request, "sessions/session_detail.html", context, status=422)
+    review = review_text(
+        region=session.region, text=form.cleaned_data["text"], data=request.POST, user=request.user
+    )
+    if review.pending:
+        session = session_for_page(sessions_for_user(request.user), session.pk)
+        context = session_page_context(request, session, note_form=form, personal_data=review)
+        return TemplateResponse(request, "sessions/session_detail.html", context, status=422)
 
     def create():
-        note = services.note_create(
-            session=session, user=request.user, text=form.cleaned_data["text"]
-        )
+        note = services.note_create(session=session, user=request.user, text=review.text)
         return note, f"{session.get_absolute_url()}#note-{note.pk}"
 
     done = submit_once(user=request.user, key=form.submission_key, create=create)
@@ -87,10 +93,18 @@ def note_edit(request, pk):
     note = get_note_for_user(request.user, pk)
     if request.method == "POST":
         form = NoteForm(request.POST)
+        review = None
         if form.is_valid():
+            review = review_text(
+                region=note.session.region,
+                text=form.cleaned_data["text"],
+                data=request.POST,
+                user=request.user,
+            )
+        if review is not None and not review.pending:
             base = form.cleaned_data.get("base_version") or note.version
             result = services.note_save(
-                note=note, user=request.user, text=form.cleaned_data["text"], base_version=base
+                note=note, user=request.user, text=review.text, base_version=base
             )
             if isinstance(result, services.NoteConflict):
                 # Refused, not lost: both texts are on this page and in the versions.
@@ -116,7 +130,7 @@ def note_edit(request, pk):
         return TemplateResponse(
             request,
             "sessions/note_edit.html",
-            {"note": note, "session": note.session, "form": form},
+            {"note": note, "session": note.session, "form": form, "personal_data": review},
             status=422,
         )
     draft = FieldNoteDraft.objects.filter(note=note, user=request.user).first()

@@ -274,9 +274,7 @@ def test_the_same_new_note_posted_twice_makes_one_note(session_with_researcher):
 
 @pytest.fixture
 def session_with_researcher(region, researcher):
-    session = Session.objects.create(
-        region=region, title="One-on-one", date=AHEAD, kind="group"
-    )
+    session = Session.objects.create(region=region, title="One-on-one", date=AHEAD, kind="group")
     return session, logged_in(researcher)
 
 
@@ -574,9 +572,7 @@ def test_stale_scenario_saves_at_once_lose_neither_change(two_leaders):
 @on_postgresql
 def test_marking_different_people_at_once_keeps_both(two_leaders):
     region, a, b = two_leaders
-    session = Session.objects.create(
-        region=region, title="Group", date=AHEAD, kind="group"
-    )
+    session = Session.objects.create(region=region, title="Group", date=AHEAD, kind="group")
     people = [add_member(region, StakeholderFactory(name=n)) for n in ("Ada", "Bram")]
     rows = [Attendance.objects.create(session=session, stakeholder=p).pk for p in people]
     page = reverse("sessions:detail", args=[session.pk])

@@ -1,0 +1,1 @@
+from tests.sessions.conftest import make_session, session  # noqa: F401 - shared fixtures
