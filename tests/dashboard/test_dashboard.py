@@ -273,7 +273,7 @@ def test_owner_and_since_when_and_sorting_by_it(client, npl, region, other_regio
     client.force_login(npl)
     url = reverse("dashboard:index")
     page = client.get(url).content.decode()
-    assert "since Mar 2025" in page and "since Sep 2026" in page
+    assert "since March 2025" in page and "since September 2026" in page
     # Longest with the same project leader first.
     assert names(client.get(url, {"sort": "since"})) == ["Rivierenland", "Noorderveen"]
 

@@ -370,7 +370,9 @@ def test_the_defaults_reproduce_issue_4_exactly(fields, data):
     assert new.total_invested == old.total_invested
     assert new.total_saved == old.total_saved
     assert new.roi == old.roi
-    assert new.break_even_month == old.break_even_month
+    # Issue 22: a scenario that spends and saves nothing has no break-even (issue 4 said 1).
+    empty = old.total_invested == 0 and old.total_saved == 0
+    assert new.break_even_month == (None if empty else old.break_even_month)
     assert [
         (p.month, p.cost, p.saving, p.cumulative_cost, p.cumulative_saving) for p in new.months
     ] == [(p.month, p.cost, p.saving, p.cumulative_cost, p.cumulative_saving) for p in old.months]

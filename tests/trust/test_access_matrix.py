@@ -110,8 +110,8 @@ def obj_as(key, name):
     return lambda world: {key: world[name].pk}
 
 
-def of_region(key, name):
-    return lambda world: {"pk": world["region"].pk, key: world[name].pk}
+def message_code(world):
+    return {"code": world["message"].code}
 
 
 def region_step(code):
@@ -424,33 +424,12 @@ MATRIX: dict[str, Entry] = {
     ),
     # The world's agreement is in consultation: refused with a message, not deleted.
     "audit:agreement_delete": Entry(WRITE_REGION, obj("agreement"), method="post"),
-    # --- the project group over time: read like the region's internals (not by
-    # stakeholders, who see the current group on the region page), changed by those who
-    # may change the region.
-    "regions:group": Entry(
-        outcomes(OK, stakeholder=DENIED, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN),
-        region_pk,
-    ),
-    "regions:member_add": Entry(WRITE_REGION, region_pk, method="post"),
-    "regions:organisation_add": Entry(WRITE_REGION, region_pk, method="post"),
-    **{
-        f"regions:{name}": Entry(WRITE_REGION, of_region("membership_id", "membership"), method="post")
-        for name in ["member_leave", "member_replace", "member_rejoin", "membership_correct"]
-    },
-    "regions:stakeholder_edit": Entry(
-        WRITE_REGION, of_region("stakeholder_id", "member"), method="post"
-    ),
-    "regions:organisation_leave": Entry(
-        WRITE_REGION, of_region("participation_id", "participation"), method="post"
-    ),
     # --- mail: the outbox shows the national project leader every mail and a project
     # leader the mails they sent; another leader's mail does not exist for them.
-    "mail:outbox": Entry(
-        outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, anonymous=LOGIN)
-    ),
-    "mail:message": Entry(OUTBOX_MESSAGE, obj_as("code", "message")),
-    "mail:message_html": Entry(OUTBOX_MESSAGE, obj_as("code", "message")),
-    "mail:resend": Entry(OUTBOX_MESSAGE, obj_as("code", "message"), method="post"),
+    "mail:outbox": Entry(outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, anonymous=LOGIN)),
+    "mail:message": Entry(OUTBOX_MESSAGE, message_code),
+    "mail:message_html": Entry(OUTBOX_MESSAGE, message_code),
+    "mail:resend": Entry(OUTBOX_MESSAGE, message_code, method="post"),
     "mail:invite": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
     # Posting needs a stakeholder of the region (a 404 for the empty form): the page.
     "mail:portal_access": Entry(WRITE_REGION, region_id),
@@ -466,9 +445,7 @@ MATRIX: dict[str, Entry] = {
     # so (200), for everyone.
     "password_reset": Entry(PUBLIC),
     "password_reset_done": Entry(PUBLIC),
-    "password_reset_confirm": Entry(
-        PUBLIC, lambda world: {"uidb64": "MQ", "token": "bad-token"}
-    ),
+    "password_reset_confirm": Entry(PUBLIC, lambda world: {"uidb64": "MQ", "token": "bad-token"}),
     # --- region export and import
     # --- language
     # Anyone may choose a language, also on the login page.
@@ -621,30 +598,21 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         "membership": _membership(region),
         "participation": RegionOrganisation.objects.create(region=region, organisation=payer),
         **_mail_links_world(region, session, rpl),
-        **_group_world(region, rpl),
+        "message": _outbox_message(region, rpl),
     }
 
 
-def _group_world(region, rpl):
-    """A member of the project group, an organisation taking part, and a mail in the
-    outbox that the region's project leader sent."""
-    from regions.models import RegionOrganisation, RegionStakeholder
+def _outbox_message(region, rpl):
+    """A mail in the outbox that the region's project leader sent."""
     from roadmap_site.mail.outbox import Recipient, queue_mail
-    from tests.factories import StakeholderFactory, add_member
 
-    member = add_member(region, StakeholderFactory(name="Group member"))
-    return {
-        "member": member,
-        "membership": RegionStakeholder.objects.get(region=region, stakeholder=member),
-        "participation": RegionOrganisation.objects.filter(region=region).first(),
-        "message": queue_mail(
-            kind="test",
-            to=Recipient("anne@example.org", "Anne"),
-            template="mail/test",
-            region=region,
-            sender=rpl,
-        ),
-    }
+    return queue_mail(
+        kind="test",
+        to=Recipient("anne@example.org", "Anne"),
+        template="mail/test",
+        region=region,
+        sender=rpl,
+    )
 
 
 def _mail_links_world(region, session, rpl):
