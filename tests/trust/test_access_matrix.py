@@ -72,6 +72,7 @@ CODE_NOTE = outcomes(HIDDEN, npl=OK, researcher=OK, rpl=DENIED, anonymous=LOGIN)
 # The codebook belongs to the programme, not to a region.
 CODEBOOK_READ = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 CODEBOOK_WRITE = outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN)
+MAIL_OF_RPL = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=HIDDEN, anonymous=LOGIN)
 NETWORK = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 
 
@@ -317,6 +318,26 @@ MATRIX: dict[str, Entry] = {
     "calendar:renew": Entry(EVERYONE_LOGGED_IN, method="post"),
     "calendar:feed": Entry(PUBLIC, lambda world: {"token": world["calendar_token"]}),
     "calendar:session": Entry(READ_REGION, lambda world: {"pk": world["session"].pk}),
+    # --- mail (docs/mail.md): the outbox is the project leaders'; a project leader sees
+    # only the mail they sent, so another's mail does not exist for them.
+    "mail:outbox": Entry(outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, anonymous=LOGIN)),
+    "mail:message": Entry(MAIL_OF_RPL, lambda world: {"code": world["mail"].code}),
+    "mail:message_html": Entry(MAIL_OF_RPL, lambda world: {"code": world["mail"].code}),
+    "mail:resend": Entry(MAIL_OF_RPL, lambda world: {"code": world["mail"].code}, method="post"),
+    "mail:invite": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
+    "mail:portal_access": Entry(
+        outcomes(
+            DENIED, npl=OK, rpl=OK, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
+        ),
+        region_id,
+    ),
+    "mail:preferences": Entry(EVERYONE_LOGGED_IN),
+    # The links in a mail: their token is the key (the person is not logged in yet).
+    "mail:invitation": Entry(PUBLIC, lambda world: world["invitation_link"]),
+    "mail:unsubscribe": Entry(PUBLIC, lambda world: {"token": world["unsubscribe_token"]}),
+    "password_reset": Entry(PUBLIC),
+    "password_reset_done": Entry(PUBLIC),
+    "password_reset_confirm": Entry(PUBLIC, lambda world: {"uidb64": "MQ", "token": "old-link"}),
     # --- REFI-QDA export and codebook import
     # Only researchers and the national project leader export notes (a researcher: their
     # regions) and import a codebook; refused by role before anything is read.
@@ -474,6 +495,30 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
         "document": document,
         "failed_document": failed,
         "bin_entry": _bin_entry(region, rpl),
+        **_mail_world(region, rpl),
+    }
+
+
+def _mail_world(region, rpl):
+    from regions.models import Role
+    from roadmap_site.mail import invitations
+    from roadmap_site.mail.models import Invitation
+    from roadmap_site.mail.outbox import Recipient, queue_mail, unsubscribe_token
+    from tests.factories import UserFactory
+
+    mail = queue_mail(
+        kind="test", to=Recipient("anne@example.org"), template="mail/test", sender=rpl
+    )
+    npl = UserFactory(username="inviter", role=Role.NATIONAL_PROJECT_LEADER)
+    invitation = invitations.invitation_send(
+        invited_by=npl, email="invited@example.org", name="Iris", role=Role.RESEARCHER
+    )
+    assert isinstance(invitation, Invitation)
+    token = invitations.invitation_tokens.make_token(invitation.user)
+    return {
+        "mail": mail,
+        "invitation_link": {"code": invitation.code, "token": token},
+        "unsubscribe_token": unsubscribe_token("anne@example.org", "digest"),
     }
 
 
