@@ -287,16 +287,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Documents whose render task was lost (worker killed, broker down when asked) are sent
     # again; see agreements/documents.py for the limits.
     "sweep-documents": {"task": "agreements.tasks.sweep_documents", "schedule": 60.0},
-    # The weekly digest (docs/mail.md), Monday morning.
-    "weekly-digest": {
-        "task": "roadmap_site.mail.digest.send_weekly_digests",
-        "schedule": crontab(minute=0, hour=7, day_of_week=1),
-    },
-    # Approval requests still open after five working days get one reminder.
-    "approval-reminders": {
-        "task": "agreements.tasks.remind_approvals",
-        "schedule": crontab(minute=30, hour=8),
-    },
     # What has lain in a region's bin for BIN_RETENTION_DAYS is deleted for good.
     "purge-bin": {"task": "roadmap_site.audit.tasks.purge_bin", "schedule": 3600.0},
     # Session mails of the day: reminders to invitees who have not replied, action items

@@ -222,7 +222,8 @@ def test_the_sweep_resends_waiting_mail_and_takes_back_lost_claims(rpl):
     result = outbox.sweep()
     assert set(result["requeued"]) == {waiting.pk, lost.pk}
     lost.refresh_from_db()
-    assert lost.status == MessageStatus.QUEUED
+    # Queued again for a worker (or, in-process on the embedded default, sent at once).
+    assert lost.status in {MessageStatus.QUEUED, MessageStatus.SENT}
 
 
 def test_the_embedded_default_writes_each_mail_to_var_mail(
