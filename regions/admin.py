@@ -6,6 +6,7 @@ from .models import (
     ContextEvent,
     DashboardStamp,
     InterventionAdoption,
+    KeptPassage,
     Organisation,
     Profile,
     Region,
@@ -151,3 +152,19 @@ class SubmissionKeyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+
+@admin.register(KeptPassage)
+class KeptPassageAdmin(RegionScopedAdmin):
+    """What the personal-data guard was told to keep, and why; only a keyed hash of the
+    passage is stored, so there is nothing to show of the text itself."""
+
+    list_display = ["region", "kind", "kept_by", "kept_at"]
+    fields = ["region", "kind", "reason", "kept_by", "kept_at"]
+    readonly_fields = ["region", "kind", "reason", "kept_by", "kept_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -59,7 +59,8 @@ def test_researcher_codes_after_an_emoji_and_exports_it(
         f".//q:PlainTextSelection[@guid='{qdpx.guid('selection', coding.pk)}']", NS
     )
     start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
-    assert text[start:end] == "Loës 🎉 zegt: **geen budget** voor coördinatie."
+    # The source is the plain text the reader sees (sessions/plaintext.py): no Markdown.
+    assert text[start:end] == "Loës 🎉 zegt: geen budget voor coördinatie."
     assert start == text.index("Loës")  # code points: the emoji before counts once
 
     # Back on the codebook, import a .qdc that adds a code under an existing theme.
