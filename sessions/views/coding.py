@@ -173,6 +173,12 @@ def coding_delete(request, pk):
     return redirect(f"{session.get_absolute_url()}#note-{coding.note_id}")
 
 
+def _filter_id(value: str) -> int | None:
+    """An id from the query string, or None: digits only (``isdigit`` also takes "²") and no
+    longer than any id column can hold, so a hostile value is ignored, not a 500."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 @login_required
 def codings(request):
     """The code page: every coded passage the user may read, filtered, counted by region."""
@@ -180,24 +186,24 @@ def codings(request):
     regions = visible_regions(request.user)
     queryset = Coding.objects.filter(note__session__region__in=regions)
     selected = {}
-    region_id = request.GET.get("region", "")
-    if region_id.isdigit():
+    region_id = _filter_id(request.GET.get("region", ""))
+    if region_id is not None:
         queryset = queryset.filter(note__session__region_id=region_id)
-        selected["region"] = int(region_id)
+        selected["region"] = region_id
     step = request.GET.get("step", "")
     # Only a step of the roadmap filters: anything else (a NUL byte, which PostgreSQL
     # refuses in text, included) is ignored like an unknown region.
     if step in STEP_CODES:
         queryset = queryset.filter(note__session__steps__code=step)
         selected["step"] = step
-    theme = request.GET.get("theme", "")
-    if theme.isdigit():
+    theme = _filter_id(request.GET.get("theme", ""))
+    if theme is not None:
         queryset = queryset.filter(Q(code_id=theme) | Q(code__parent_id=theme))
-        selected["theme"] = int(theme)
-    code = request.GET.get("code", "")
-    if code.isdigit():
+        selected["theme"] = theme
+    code = _filter_id(request.GET.get("code", ""))
+    if code is not None:
         queryset = queryset.filter(Q(code_id=code) | Q(code__parent_id=code))
-        selected["code"] = int(code)
+        selected["code"] = code
     polarity = request.GET.get("polarity", "")
     if polarity in {CodePolarity.BARRIER, CodePolarity.FACILITATOR}:
         queryset = queryset.filter(code__polarity=polarity)

@@ -147,3 +147,18 @@ def test_the_code_page_reaches_every_passage_a_page_at_a_time(
     second = client.get(url, {"step": "2b", "page": 2})
     assert len(second.context["rows"]) == 30
     assert client.get(url, {"page": "999"}).context["page"].number == 2
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²", "-1"])
+def test_the_code_page_ignores_a_filter_id_no_column_can_hold(client, researcher, note, value):
+    services.coding_create(
+        note=note,
+        code=Code.objects.get(name="Organisation of funding"),
+        quote="no budget",
+        user=researcher,
+    )
+    client.force_login(researcher)
+    for name in ("region", "theme", "code"):
+        response = client.get(reverse("sessions:codings"), {name: value})
+        assert response.status_code == 200
+        assert response.context["total"] == 1  # ignored, like an unknown filter
