@@ -4,12 +4,15 @@ region ("other_region"). Tests name them, e.g. ``def test_outsider_gets_404(clie
 
 import pytest
 from django.apps import apps
+from django.db import transaction
+from django.test import override_settings
 
 from regions.models import Role
 from sessions.codebook import ensure_codebook
 from steps.interventions import ensure_catalogue
 from steps.roadmap import ensure_definitions
 
+from . import examples  # noqa: F401 - loads the Hypothesis profile (HYPOTHESIS_PROFILE)
 from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
 from .mail_guard import forget_field_notes, no_field_note_text_in_mail  # noqa: F401 - every test
 
@@ -65,6 +68,38 @@ def empty_cache():
 def fast_password_hashing(settings):
     # Real hashers spend ~0.3 s per password by design; tests create many logins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """For data that every test of a module reads and none needs fresh, e.g. the access
+    matrix's world of one object of each kind, which would otherwise be made again for
+    each of its 1,600 tests. The module's data is made inside a transaction that stays
+    open while the module runs: each test's own transaction is a savepoint inside it, so
+    what a test changes is undone after it, and the module's data is rolled back after
+    the module. Uploads go to a folder of the module's own."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        for ensure in REFERENCE_DATA:  # gone if a transactional test flushed them
+            ensure(apps)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_demo(module_data):
+    """The demo (``seed_demo``), made once for the tests of a module that only read it or
+    whose changes are undone after each (``module_data``). Not for the date-sensitive
+    modules that CI runs at awkward moments: their data must be made at the moment."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True, verbosity=0)
 
 
 @pytest.fixture

@@ -63,3 +63,30 @@ def add_member(region, stakeholder, core_group=True):
         region=region, stakeholder=stakeholder, defaults={"core_group": core_group}
     )
     return stakeholder
+
+
+def make_personas():
+    """Every role of the access matrices and the two regions they meet in, made in one go:
+    what the ``personas``, ``region`` and ``other_region`` fixtures of tests/conftest.py
+    make one by one, for data that a module makes once (``module_data``)."""
+    rpl = UserFactory(username="rpl", role=Role.REGIONAL_PROJECT_LEADER)
+    other_rpl = UserFactory(username="other_rpl", role=Role.REGIONAL_PROJECT_LEADER)
+    researcher = UserFactory(username="researcher", role=Role.RESEARCHER)
+    region = RegionFactory(name="Rivierenland", owner=rpl)
+    region.researchers.add(researcher)
+    other_region = RegionFactory(name="Noorderveen", owner=other_rpl)
+    stakeholder = UserFactory(username="stakeholder", role=Role.STAKEHOLDER)
+    add_member(region, StakeholderFactory(user=stakeholder))
+    other_stakeholder = UserFactory(username="other_stakeholder", role=Role.STAKEHOLDER)
+    add_member(other_region, StakeholderFactory(user=other_stakeholder))
+    personas = {
+        "npl": UserFactory(username="npl", role=Role.NATIONAL_PROJECT_LEADER, is_staff=True),
+        "rpl": rpl,
+        "other_rpl": other_rpl,
+        "researcher": researcher,
+        "board": UserFactory(username="board", role=Role.STEERING_BOARD),
+        "stakeholder": stakeholder,
+        "other_stakeholder": other_stakeholder,
+        "anonymous": None,
+    }
+    return personas, region, other_region

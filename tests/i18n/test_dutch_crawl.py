@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +38,8 @@ def _english_sentences():
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", force=True, verbosity=0)
+def demo(module_demo, db):
+    """The demo, made once for this module's tests."""
 
 
 # The national project leader reaches almost every page; the other two see their own.

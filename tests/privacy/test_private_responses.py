@@ -9,7 +9,12 @@ everywhere, so that pages, downloads, refusals (403, 404) and redirects are all 
 import pytest
 from django.urls import reverse
 
-from tests.trust.test_access_matrix import MATRIX, world  # noqa: F401 - the fixture
+from tests.trust.test_access_matrix import (  # noqa: F401 - the fixtures
+    MATRIX,
+    matrix_world,
+    personas,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_every_answer_to_a_logged_in_user_is_private_and_not_stored(
     client,
-    personas,
-    world,  # noqa: F811 - the matrix's fixture
+    personas,  # noqa: F811 - the matrix's fixtures
+    world,  # noqa: F811
     name,
     role,
 ):
@@ -34,8 +39,9 @@ def test_every_answer_to_a_logged_in_user_is_private_and_not_stored(
     assert {"private", "no-store"} <= directives, (name, role, response.status_code)
 
 
-def test_after_logging_out_the_region_page_is_not_shown_again(client, rpl, region):
-    client.force_login(rpl)
+def test_after_logging_out_the_region_page_is_not_shown_again(client, personas, world):  # noqa: F811
+    region = world["region"]
+    client.force_login(personas["rpl"])
     page = client.get(reverse("regions:detail", args=[region.pk]))
     assert page["Cache-Control"] == "private, no-store"
     client.post(reverse("logout"))

@@ -15,6 +15,7 @@ from steps.business_case import (
     break_even_success_rate,
     evaluate,
 )
+from tests.examples import examples
 
 CARE, MUNICIPALITY, SSI = "Care provider", "Municipality", "SSI"
 
@@ -263,7 +264,7 @@ def split_rules(draw):
     return SplitRule(kind, {name: D(bounds[i + 1] - bounds[i]) for i, name in enumerate(names)})
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(scenarios(), split_rules())
 def test_a_split_never_creates_or_loses_a_cent(scenario, split):
     result = evaluate(scenario, split)
@@ -271,7 +272,7 @@ def test_a_split_never_creates_or_loses_a_cent(scenario, split):
     assert all(org.share >= 0 for org in result.organisations)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(scenarios(), rates, rates)
 def test_a_higher_success_rate_never_lowers_total_savings(scenario, low, high):
     low, high = sorted([low, high])
@@ -281,7 +282,7 @@ def test_a_higher_success_rate_never_lowers_total_savings(scenario, low, high):
     assert at_high.total_saved >= at_low.total_saved
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(scenarios(with_costs=False))
 def test_without_costs_there_is_no_roi(scenario):
     assert evaluate(scenario).roi is None

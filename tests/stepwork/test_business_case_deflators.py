@@ -21,6 +21,7 @@ from steps.business_case import (
     switching_value,
     tornado,
 )
+from tests.examples import examples
 
 from . import legacy_business_case as legacy
 from .test_business_case import CARE, MUNICIPALITY, SSI, worked_check
@@ -347,7 +348,7 @@ def split_of(draw, module):
     return module.SplitRule(kind, {"A": D("60"), "C": D("40")})
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(plain_scenarios(), st.data())
 def test_the_defaults_reproduce_issue_4_exactly(fields, data):
     split_kind = data.draw(
@@ -435,7 +436,7 @@ def raised(scenario: Scenario, what: str, by) -> Scenario:
     return replace(scenario, benefits=benefits)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     full_scenarios(),
     st.sampled_from(
@@ -483,7 +484,7 @@ def switching_cases(scenario, places):
     ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(cases_that_can_switch())
 def test_a_switching_value_plugged_back_in_breaks_even(scenario):
     cases = switching_cases(scenario, places=12)
@@ -493,7 +494,7 @@ def test_a_switching_value_plugged_back_in_breaks_even(scenario):
         assert abs(npv) < 1, parameter
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(cases_that_can_switch())
 def test_a_switching_value_to_four_decimals_is_off_by_no_more_than_its_rounding(scenario):
     # Rounding to 4 decimals moves the NPV by at most a unit of the 4th decimal times
@@ -506,7 +507,7 @@ def test_a_switching_value_to_four_decimals_is_off_by_no_more_than_its_rounding(
         assert abs(npv) < 1 + abs(slope) * D("0.0001"), parameter
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(full_scenarios())
 def test_the_tornado_bars_are_the_npv_at_each_end(scenario):
     ranges = bc.default_ranges(scenario)
@@ -517,7 +518,7 @@ def test_the_tornado_bars_are_the_npv_at_each_end(scenario):
         assert abs(low - bar.npv_low) < D("1e-12")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(full_scenarios(), st.sampled_from(["none", "proportional"]))
 def test_shares_add_up_to_the_cash_savings_only(scenario, kind):
     result = evaluate(scenario, SplitRule(kind))

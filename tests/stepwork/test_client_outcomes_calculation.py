@@ -13,6 +13,7 @@ from steps import business_case as bc
 from steps.business_case import BenefitItem, BusinessCaseError, Outcome, evaluate
 from steps.price_index import PriceIndexError, index_amount
 from steps.scenarios import evaluate_snapshot, from_snapshot
+from tests.examples import examples
 
 from .test_business_case import SSI, worked_check
 
@@ -76,7 +77,7 @@ def test_switching_values_stay_those_of_paid_work():
         )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     expected=st.decimals(min_value=0, max_value=1000, places=1),
     rate=st.decimals(min_value=0, max_value=1, places=2),
@@ -93,7 +94,7 @@ def test_outcomes_without_tied_value_change_no_figure(expected, rate):
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     low=st.decimals(min_value=0, max_value=500, places=1),
     more=st.decimals(min_value=0, max_value=500, places=1),
@@ -143,7 +144,7 @@ def test_a_year_the_index_lacks_is_named():
         index_amount(D("350"), 2019, 2026, TABLE)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     amount=st.decimals(min_value=0, max_value=100_000, places=2),
     years=st.tuples(st.sampled_from(sorted(TABLE)), st.sampled_from(sorted(TABLE))),

@@ -9,8 +9,9 @@ from steps.models import Decision, Measurement, WorkPlanVersion
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_regions_have_their_deliverables_and_every_page_renders(client, django_user_model):
-    call_command("seed_demo", force=True, verbosity=0)
+def test_demo_regions_have_their_deliverables_and_every_page_renders(
+    client, django_user_model, module_demo
+):
     client.force_login(django_user_model.objects.get(username="npl"))
     for region in Region.objects.all():
         for page in ("target-group", "business-case", "work-plan", "monitoring"):
@@ -25,8 +26,7 @@ def test_demo_regions_have_their_deliverables_and_every_page_renders(client, dja
     assert Measurement.objects.filter(indicator__region=three).count() == 15
 
 
-def test_the_region_page_panel_says_what_each_step_recorded(client, django_user_model):
-    call_command("seed_demo", force=True, verbosity=0)
+def test_the_region_page_panel_says_what_each_step_recorded(client, django_user_model, module_demo):
     client.force_login(django_user_model.objects.get(username="npl"))
     two = Region.objects.get(owner__username="rpl2")
     page = client.get(f"/regions/{two.pk}/").content.decode()
@@ -39,10 +39,11 @@ def test_the_region_page_panel_says_what_each_step_recorded(client, django_user_
     assert "0 scenarios" in page and "no version published yet" in page
 
 
-def test_the_demo_library_is_marked_and_region_2_is_offered_a_new_figure(client, django_user_model):
+def test_the_demo_library_is_marked_and_region_2_is_offered_a_new_figure(
+    client, django_user_model, module_demo
+):
     from steps.models import Indicator, UnitValue
 
-    call_command("seed_demo", force=True, verbosity=0)
     assert UnitValue.objects.count() == 6
     assert not UnitValue.objects.filter(is_demo=False).exists()
     client.force_login(django_user_model.objects.get(username="npl"))

@@ -19,7 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import make_personas
+
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 pytestmark = pytest.mark.django_db
 
@@ -484,8 +489,31 @@ def test_the_matrix_names_only_real_urls():
     assert sorted(set(MATRIX) - project_url_names()) == []
 
 
+@pytest.fixture(scope="module")
+def matrix_world(module_data):
+    """The personas and one object of each kind in their ``region``, made once for the
+    module (each test's changes are undone after it: ``module_data``)."""
+    personas, region, other_region = make_personas()
+    return personas, make_world(region, other_region, personas["rpl"], personas["researcher"])
+
+
 @pytest.fixture
-def world(region, other_region, rpl, researcher, settings, tmp_path):
+def personas(matrix_world, db):
+    return matrix_world[0]
+
+
+@pytest.fixture
+def world(matrix_world, db):
+    world = matrix_world[1]
+    # Removing an attachment deletes its file, which no rollback brings back.
+    attachment = world["attachment"]
+    storage = attachment.file.storage
+    if not storage.exists(attachment.file.name):
+        assert storage.save(attachment.file.name, ContentFile(PDF)) == attachment.file.name
+    return world
+
+
+def make_world(region, other_region, rpl, researcher):
     """One object of each kind in ``region``, for the URLs to point at."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
@@ -494,7 +522,6 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
     from sessions import services as session_services
     from sessions.models import ActionItem, Attachment, Code, Session, SessionKind
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     session = Session.objects.create(
         region=region, title="Group session", date=timezone.localdate(), kind=SessionKind.GROUP
     )
@@ -532,7 +559,7 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
     )
     plan = WorkPlan.objects.create(region=region)
     agreement, clause, party, review, document, failed = _agreement_world(region, rpl)
-    pdf = b"%PDF-1.4\n%%EOF\n"
+    pdf = PDF
     coding = session_services.coding_create(
         note=note, code=code, quote="no budget", user=researcher
     )

@@ -2,7 +2,8 @@
 the outage, never a stack trace, and the server recovers by itself.
 
 Runs against a throwaway PostgreSQL cluster on its own port (never the shared one) and the
-production settings (DJANGO_DEBUG=0) under gunicorn.
+production settings (DJANGO_DEBUG=0) under gunicorn. It runs with the PostgreSQL-backed
+suite (DATABASE_URL set, as in CI).
 """
 
 import glob
@@ -25,10 +26,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-pytestmark = pytest.mark.skipif(
-    not PG_BIN or shutil.which("runuser") is None,
-    reason="needs PostgreSQL server binaries and runuser",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not PG_BIN or shutil.which("runuser") is None,
+        reason="needs PostgreSQL server binaries and runuser",
+    ),
+    # The same test whatever the suite's own database is, so it runs once in CI: with the
+    # PostgreSQL-backed suite, not again with the embedded default.
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="runs with the PostgreSQL-backed suite (DATABASE_URL)",
+    ),
+]
 
 
 def free_port() -> int:

@@ -10,9 +10,10 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.examples import examples
 
 from .forms_on_pages import crawl
 
@@ -56,8 +57,8 @@ SCRIPT = "<script>fuzz()</script>"
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", force=True, verbosity=0)
+def demo(module_demo, db):
+    """The demo, made once for this module's tests."""
 
 
 def logged_in(client, username):
@@ -80,7 +81,7 @@ def test_hostile_input_never_breaks_a_form(client, demo, username):
     answers = Counter()
 
     @settings(
-        max_examples=10 * len(forms),
+        max_examples=examples(10) * len(forms),
         deadline=None,
         derandomize=True,
         suppress_health_check=list(HealthCheck),
@@ -103,7 +104,7 @@ def test_hostile_input_never_breaks_a_form(client, demo, username):
 
     post_something()
     # Hostile input mostly ends in a form error that says what is wrong.
-    assert sum(answers.values()) >= 10 * len(forms)
+    assert sum(answers.values()) >= examples(10) * len(forms)
     assert answers[422] > 0, answers
 
 
