@@ -32,6 +32,7 @@ from sessions.models import ActionItem, Session
 from steps.models import Decision, DecisionPoint, RegionStep
 
 from ... import digest
+from ...delivery import deliver_message
 from ...invitations import invitation_send
 from ...models import Message, MessageStatus
 
@@ -145,8 +146,7 @@ class Command(BaseCommand):
             User.objects.filter(email__endswith="@" + domain).delete()
 
     def _wait_for_worker(self):
-        from roadmap_site.celery import app
-
+        app = deliver_message.app  # the project's Celery app, as outbox.enqueue uses it
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if app.control.ping(timeout=0.5):
