@@ -166,4 +166,4 @@ def test_the_project_leader_sees_per_party_when_it_was_asked_reminded_and_approv
     # A stakeholder reading the agreement does not see who was mailed when.
     client.force_login(stakeholder_user)
     page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
-    assert "Asked by mail" not in page
+    assert "Asked by mail" not in page and "nobody to mail" not in page
