@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev lock upgrade migrate demo worker bench bench-pdf bench-load clean
+.PHONY: run test lint format install install-dev lock upgrade migrate demo worker bench bench-pdf bench-mail bench-load clean
 
 run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -34,6 +34,9 @@ bench: install-dev ## Page times at national scale (35 regions, 4 years); Postgr
 
 bench-pdf: install ## Time PDF rendering: task against raw WeasyPrint, and document reuse (needs the demo)
 	$(PY) manage.py bench_pdf
+
+bench-mail: install-dev ## Time 500 invitations through the outbox (real worker, aiosmtpd; needs REDIS_URL and the demo) and the digest's queries at 35 regions
+	$(PY) manage.py bench_mail
 
 bench-load: install-dev ## Load test: 50 locust users for 60 s against gunicorn, a worker, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), loopback only
 	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt

@@ -250,6 +250,35 @@ class Approval(models.Model):
         return f"{self.organisation} approved {self.version}"
 
 
+class ApprovalRequest(models.Model):
+    """One party asked by mail to approve one version: when it was asked and reminded.
+    Unique per party and version, so a consultation sent twice asks each party once."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.CASCADE, related_name="approval_requests"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Who was mailed: the party's signatory, else a member of the project group for it.
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"], name="unique_approval_request_per_party"
+            )
+        ]
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
+
+    def __str__(self):
+        return f"{self.organisation} asked to approve {self.version}"
+
+
 class AgreementTransition(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=AgreementStatus.choices)

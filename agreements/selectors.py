@@ -61,10 +61,24 @@ def agreements_made(region_ids) -> dict[int, list[Agreement]]:
     return dict(made)
 
 
-def approval_rows(version) -> list[dict]:
-    """One row per party of this version with its approval, if any."""
+def approval_rows(version, *, with_requests: bool = False) -> list[dict]:
+    """One row per party of this version with its approval, if any; ``with_requests``
+    (the project leader's view, one query more) adds the mail that asked for it: asked
+    when and whom, reminded when."""
     approvals = {approval.organisation_id: approval for approval in version.approvals.all()}
+    requests = (
+        {
+            request.organisation_id: request
+            for request in version.approval_requests.select_related("stakeholder")
+        }
+        if with_requests
+        else {}
+    )
     return [
-        {"party": party, "approval": approvals.get(party["organisation_id"])}
+        {
+            "party": party,
+            "approval": approvals.get(party["organisation_id"]),
+            "request": requests.get(party["organisation_id"]),
+        }
         for party in version.content.get("parties", [])
     ]

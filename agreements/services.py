@@ -28,6 +28,7 @@ from regions.models import Organisation, Role
 from regions.selectors import was_member_on
 from roadmap_site.formatting import money
 
+from . import notifications
 from .models import (
     CLOSED,
     Agreement,
@@ -228,7 +229,33 @@ def _record_change(agreement: Agreement, *, by, note: str) -> AgreementVersion:
             % {"number": version.number},
         )
         agreement.save(update_fields=["status", "updated_at"])
+    if version.frozen:
+        # A new text in consultation goes to the parties again (on commit of this change).
+        _ask_parties(version, by=by)
     return version
+
+
+def _previous_put(version: AgreementVersion) -> AgreementVersion | None:
+    """The version the parties saw before this one (the last frozen one before it)."""
+    return (
+        AgreementVersion.objects.filter(
+            agreement_id=version.agreement_id, frozen=True, number__lt=version.number
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _ask_parties(version: AgreementVersion, *, by) -> int:
+    """Mail every party of a version put to them, with what changed since the version
+    they saw before. The diff is taken in the source language: the mail's template
+    translates its labels into each recipient's language."""
+    previous = _previous_put(version)
+    changes = None
+    if previous is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            changes = diff_versions(previous, version)
+    return notifications.send_approval_requests(version, changes=changes, sender=by)
 
 
 def change(agreement: Agreement, *, by=None, note: str = "", mutate) -> AgreementVersion:
@@ -363,6 +390,8 @@ def submit_for_consultation(agreement: Agreement, *, by=None) -> AgreementVersio
     _transition(agreement, AgreementStatus.CONSULTATION, by=by)
     agreement.save(update_fields=["status", "updated_at"])
     version.frozen = True
+    version.agreement = agreement
+    _ask_parties(version, by=by)
     return version
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from roadmap_site.mail import outbox
 
-from . import documents
+from . import documents, notifications
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -25,3 +25,10 @@ def monthly_board_report() -> str:
     board finds it on the board report page without anyone asking for it."""
     document, _reused = documents.request_board_report(user=None)
     return str(document.pk)
+
+
+@shared_task(time_limit=600, ignore_result=True)
+def approval_reminders() -> int:
+    """Celery beat, daily: one reminder to each party that has not approved the version
+    put to it after five working days (``notifications.approval_reminders_send``)."""
+    return notifications.approval_reminders_send()

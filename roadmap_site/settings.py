@@ -201,6 +201,9 @@ TIME_ZONE = "Europe/Amsterdam"
 ROADMAP_CALENDAR_DOMAIN = os.environ.get("ROADMAP_CALENDAR_DOMAIN", "roadmap.local")
 # Invitees who have not replied get one reminder this many working days before a session.
 ROADMAP_INVITATION_REMINDER_WORKING_DAYS = env_int("ROADMAP_INVITATION_REMINDER_WORKING_DAYS", 2)
+# A party that has not approved a version put to it is reminded once after this many
+# working days.
+ROADMAP_APPROVAL_REMINDER_WORKING_DAYS = env_int("ROADMAP_APPROVAL_REMINDER_WORKING_DAYS", 5)
 USE_I18N = True
 USE_TZ = True
 
@@ -294,6 +297,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "session-reminders": {
         "task": "sessions.tasks.daily_session_mail",
         "schedule": crontab(minute=0, hour=7),
+    },
+    # One reminder to parties that have not approved a version after five working days
+    # (agreements/notifications.py).
+    "approval-reminders": {
+        "task": "agreements.tasks.approval_reminders",
+        "schedule": crontab(minute=5, hour=7),
+    },
+    # Monday morning: the weekly digest for the national project leader and whoever opted
+    # in, with the optional notifications held for it (roadmap_site/mail/digest.py).
+    "weekly-digest": {
+        "task": "roadmap_site.mail.digest.weekly_digest",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
     },
     # The steering board report of the month, ready on the board report page.
     "monthly-board-report": {

@@ -85,7 +85,7 @@ def agreement_context(request, agreement, bound=None) -> dict:
         "region": agreement.region,
         "versions": versions,
         "latest": latest,
-        "approval_rows": approval_rows(latest),
+        "approval_rows": approval_rows(latest, with_requests=can_edit),
         "approval_form": bound.get("approve") or approval_form_for(user, agreement, latest),
         "can_edit": can_edit,
         "reviews": list(

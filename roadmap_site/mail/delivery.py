@@ -16,6 +16,7 @@ import datetime
 import logging
 import smtplib
 import socket
+import ssl
 from email.mime.text import MIMEText
 
 from celery import shared_task
@@ -59,6 +60,11 @@ UNREACHABLE = (
 )
 
 
+# The server and the settings disagree (EMAIL_URL asks for STARTTLS or a password the
+# server does not offer, or the server's certificate is not trusted): permanent.
+MISCONFIGURED = (smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError)
+
+
 def _reply(code, text) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
@@ -78,6 +84,10 @@ def classify(error: Exception) -> tuple[bool, str] | None:
         if 500 <= code < 600:
             return False, _reply(code, error.smtp_error)
         return True, _reply(code, error.smtp_error)  # connect errors carry -1
+    if isinstance(error, MISCONFIGURED):
+        # Trying again cannot help: the server offers no STARTTLS or AUTH the settings
+        # require, or its certificate is not trusted. The sender sees why.
+        return False, f"{type(error).__name__}: {error}".strip()
     if isinstance(error, UNREACHABLE):
         return True, f"{type(error).__name__}: {error}".strip()
     return None

@@ -7,6 +7,7 @@ import pytest
 from agreements import services
 from regions.models import Organisation, RegionOrganisation, Sector
 from tests.factories import StakeholderFactory, add_member
+from tests.mail.conftest import eager_mail, smtp, smtp_server  # noqa: F401 - fixtures
 
 
 @pytest.fixture
