@@ -20,6 +20,7 @@ from regions import services
 from regions.access import can_edit_region, get_region_for_user, role_of
 from regions.models import RegionOrganisation, RegionStakeholder, Role
 from regions.selectors import ever_members
+from steps.stakeholder_map import stakeholder_map
 
 from ..group_forms import (
     AsOfForm,
@@ -52,6 +53,7 @@ def _page(request, region, *, status=200, **forms):
     context = {
         "region": region,
         "group": project_group(region, on),
+        "map": stakeholder_map(region, on),
         "as_of_form": as_of,
         "can_edit": can_edit,
     }
