@@ -11,6 +11,7 @@ the group may turn out to invest, so only a group without any mandate is warned 
 import datetime
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from regions.influence import Grid, Placement, compare, grid
@@ -40,6 +41,10 @@ class StakeholderMap:
     grid: Grid
     investors: list[str]  # names of investing organisations, empty when none known yet
     warning: str = ""
+
+    @property
+    def on_label(self) -> str:
+        return formats.date_format(self.on, "j F Y")
 
     @property
     def uid(self) -> str:
