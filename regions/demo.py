@@ -55,6 +55,21 @@ USERS = [
     ("stakeholder2", "Ahmed", "Yilmaz", Role.STAKEHOLDER, False),
     ("stakeholder3", "Karin", "Smit", Role.STAKEHOLDER, False),
     ("stakeholder4", "Ruud", "Visser", Role.STAKEHOLDER, False),
+    ("newcomer3", "Lieke", "Vermeulen", Role.STAKEHOLDER, False),
+]
+
+# Joined long after step 1 ended: the newcomer briefing is for them.
+# (region, person, organisation, level, title, days ago, login)
+NEWCOMERS = [
+    (
+        3,
+        "Lieke Vermeulen",
+        "Zorgverzekeraar Heuvelland",
+        "management",
+        "Purchaser",
+        20,
+        "newcomer3",
+    ),
 ]
 
 # number: (name, code, description, starting point, collaboration needs, joined days ago)
@@ -383,6 +398,26 @@ def seed(world: DemoWorld) -> None:
                     function_title=title,
                 ).stakeholder
             world.stakeholders[person] = incoming
+        for region_number, person, org_name, level, title, days_ago, login in NEWCOMERS:
+            if region_number != number or person in world.stakeholders:
+                continue
+            organisation, _ = Organisation.objects.get_or_create(
+                name=org_name, defaults={"sector": "insurer"}
+            )
+            stakeholder = Stakeholder.objects.filter(name=person).first()
+            if stakeholder is None:
+                stakeholder = services.member_add(
+                    region=region,
+                    joined_on=world.day(days_ago),
+                    name=person,
+                    email=person.lower().replace(" ", ".") + "@example.org",
+                    organisation=organisation,
+                    function_level=level,
+                    function_title=title,
+                ).stakeholder
+                stakeholder.user = world.users[login]
+                stakeholder.save(update_fields=["user"])
+            world.stakeholders[person] = stakeholder
         if not InfluenceAssessment.objects.filter(region=region).exists():
             # Dates count back from the day of seeding: once a map is there, leave it.
             for person, days_ago, influence, interest, mandate in ASSESSMENTS[number]:
