@@ -46,6 +46,7 @@ from steps.models import (
 )
 from steps.scenarios import evaluate_scenario, evaluate_snapshot, report_figures
 from steps.selectors import accepted_decision, monitoring_headlines
+from steps.step_one import step_one
 
 from .models import (
     Agreement,
@@ -197,7 +198,10 @@ def step_report_payload(region_step: RegionStep) -> dict:
 
 def _deliverables(region: Region, code: str) -> dict:
     found: dict = {}
-    if code == "2a":
+    if code == "1":
+        # The group, the map and the membership changes as they stand on the report's day.
+        found["step_one"] = step_one(region, timezone.localdate())
+    elif code == "2a":
         target = TargetGroup.objects.filter(region=region).first()
         if target:
             found["target_group"] = {
@@ -465,7 +469,8 @@ def board_report_payload() -> dict:
 def layout_fingerprint() -> str:
     """A hash of the templates and print CSS: a changed layout renders documents anew."""
     digest = hashlib.sha256()
-    names = ["agreements/pdf/base.html", *TEMPLATES.values()]
+    # The step 1 report draws the influence/interest map with the page's SVG template.
+    names = ["agreements/pdf/base.html", "regions/_influence_map.svg", *TEMPLATES.values()]
     for name in names:
         digest.update(Path(get_template(name).origin.name).read_bytes())
     digest.update(Path(finders.find(PRINT_CSS)).read_bytes())

@@ -336,6 +336,7 @@ class DocumentKind(models.TextChoices):
     WORK_PLAN = "work_plan", _("work plan")
     AGREEMENT = "agreement", _("agreement")
     BOARD_REPORT = "board_report", _("steering board report")
+    BRIEFING = "briefing", _("newcomer briefing")
 
 
 class DocumentStatus(models.TextChoices):
@@ -400,3 +401,27 @@ class Document(models.Model):
 
         parts = [self.get_kind_display(), self.region.name if self.region_id else "", self.version]
         return slugify(" ".join(part for part in parts if part)) + ".pdf"
+
+
+class BriefingOpening(models.Model):
+    """A newcomer opened their region's briefing: the project leader sees who has not.
+    One row per person and region, with the first and the latest time."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="briefing_openings")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="briefing_openings"
+    )
+    first_opened_at = models.DateTimeField(_("first opened at"), default=timezone.now)
+    last_opened_at = models.DateTimeField(_("last opened at"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "stakeholder"], name="one_briefing_opening_per_person"
+            )
+        ]
+        verbose_name = _("briefing opened")
+        verbose_name_plural = _("briefings opened")
+
+    def __str__(self):
+        return f"{self.stakeholder} opened the briefing of {self.region}"

@@ -32,6 +32,7 @@ TEMPLATES = {
     DocumentKind.WORK_PLAN: "agreements/pdf/work_plan.html",
     DocumentKind.AGREEMENT: "agreements/pdf/agreement.html",
     DocumentKind.BOARD_REPORT: "agreements/pdf/board_report.html",
+    DocumentKind.BRIEFING: "agreements/pdf/briefing.html",
 }
 PRINT_CSS = "css/print.css"
 

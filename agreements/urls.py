@@ -54,4 +54,6 @@ urlpatterns = [
     path("documents/<uuid:pk>/retry/", views.document_retry, name="retry"),
     path("portal/", views.portal, name="portal"),
     path("portal/<int:region_id>/", views.portal_region, name="portal_region"),
+    path("portal/<int:region_id>/briefing/", views.briefing, name="briefing"),
+    path("portal/<int:region_id>/briefing/pdf/", views.briefing_pdf, name="briefing_pdf"),
 ]

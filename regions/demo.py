@@ -14,6 +14,7 @@ from django.utils import timezone
 from . import services
 from .models import (
     ContextEvent,
+    InfluenceAssessment,
     Organisation,
     Profile,
     Region,
@@ -54,6 +55,21 @@ USERS = [
     ("stakeholder2", "Ahmed", "Yilmaz", Role.STAKEHOLDER, False),
     ("stakeholder3", "Karin", "Smit", Role.STAKEHOLDER, False),
     ("stakeholder4", "Ruud", "Visser", Role.STAKEHOLDER, False),
+    ("newcomer3", "Lieke", "Vermeulen", Role.STAKEHOLDER, False),
+]
+
+# Joined long after step 1 ended: the newcomer briefing is for them.
+# (region, person, organisation, level, title, days ago, login)
+NEWCOMERS = [
+    (
+        3,
+        "Lieke Vermeulen",
+        "Zorgverzekeraar Heuvelland",
+        "management",
+        "Purchaser",
+        20,
+        "newcomer3",
+    ),
 ]
 
 # number: (name, code, description, starting point, collaboration needs, joined days ago)
@@ -195,6 +211,50 @@ REPLACEMENTS = [
         "Moved to another department; the municipality sent someone the alderman mandated.",
     ),
 ]
+
+# The influence/interest map: (person, days ago, influence, interest, mandate). A person
+# listed twice was reassessed; Noorderveen has no one who may commit money or staff, so
+# its map warns before step 2b.
+ASSESSMENTS = {
+    1: [
+        ("Ingrid Mulder", 310, "high", "high", True),
+        ("Tom Bakker", 310, "low", "high", False),
+        ("Lotte de Graaf", 310, "low", "medium", False),
+        ("Wim Peters", 310, "medium", "medium", False),
+        ("Wim Peters", 90, "high", "high", True),
+        ("Noor Hendriks", 310, "low", "high", False),
+        ("Marco Vos", 310, "medium", "high", False),
+        ("Anouk Dekker", 310, "low", "medium", False),
+        ("Rob Meijer", 310, "low", "low", False),
+    ],
+    2: [
+        ("Ahmed Yilmaz", 400, "medium", "high", False),
+        ("Els Kuipers", 400, "high", "high", True),
+        ("Bas Schouten", 400, "low", "high", False),
+        ("Mieke Post", 400, "high", "medium", True),
+        ("Jeroen Blom", 400, "low", "medium", False),
+        ("Hanneke Bos", 400, "high", "low", True),
+        ("Hanneke Bos", 120, "high", "medium", True),
+        ("Dirk Koster", 400, "medium", "medium", False),
+    ],
+    3: [
+        ("Karin Smit", 430, "medium", "high", False),
+        ("Gerard Wolters", 430, "high", "low", True),
+        ("Gerard Wolters", 100, "high", "high", True),
+        ("Yvonne Lammers", 430, "high", "high", True),
+        ("Sven Prins", 430, "low", "high", False),
+        ("Paula Maas", 430, "low", "medium", False),
+        ("Frank Kok", 430, "medium", "medium", True),
+        ("Ilse Jacobs", 430, "low", "medium", False),
+    ],
+    4: [
+        ("Ruud Visser", 280, "medium", "medium", False),
+        ("Annemiek Brink", 280, "low", "medium", False),
+        ("Johan Huisman", 280, "medium", "low", False),
+        ("Carla Willems", 280, "high", "low", False),
+        ("Marleen de Groot", 140, "medium", "high", False),
+    ],
+}
 
 CONTEXT_EVENTS = {
     1: [
@@ -338,6 +398,38 @@ def seed(world: DemoWorld) -> None:
                     function_title=title,
                 ).stakeholder
             world.stakeholders[person] = incoming
+        for region_number, person, org_name, level, title, days_ago, login in NEWCOMERS:
+            if region_number != number or person in world.stakeholders:
+                continue
+            organisation, _ = Organisation.objects.get_or_create(
+                name=org_name, defaults={"sector": "insurer"}
+            )
+            stakeholder = Stakeholder.objects.filter(name=person).first()
+            if stakeholder is None:
+                stakeholder = services.member_add(
+                    region=region,
+                    joined_on=world.day(days_ago),
+                    name=person,
+                    email=person.lower().replace(" ", ".") + "@example.org",
+                    organisation=organisation,
+                    function_level=level,
+                    function_title=title,
+                ).stakeholder
+                stakeholder.user = world.users[login]
+                stakeholder.save(update_fields=["user"])
+            world.stakeholders[person] = stakeholder
+        if not InfluenceAssessment.objects.filter(region=region).exists():
+            # Dates count back from the day of seeding: once a map is there, leave it.
+            for person, days_ago, influence, interest, mandate in ASSESSMENTS[number]:
+                services.assess(
+                    region=region,
+                    stakeholder=world.stakeholders[person],
+                    assessed_on=world.day(days_ago),
+                    influence=influence,
+                    interest=interest,
+                    mandate=mandate,
+                    by=region.owner,
+                )
         if created:
             for days_ago, kind, text, impact in CONTEXT_EVENTS[number]:
                 ContextEvent.objects.create(

@@ -452,3 +452,53 @@ class KeptPassage(models.Model):
 
     def get_kind_display(self):
         return KIND_LABELS.get(self.kind, self.kind)
+
+
+class Grade(models.TextChoices):
+    """One axis of Mendelow's grid, in three steps."""
+
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class InfluenceAssessment(models.Model):
+    """How much a stakeholder can sway the region's roadmap (influence), how much it
+    matters to them (interest), and whether they may commit their organisation's money or
+    staff (mandate), as the project leader judged it on a date. A reassessment is a new
+    row, so the map of any earlier date can be read back (``regions.selectors``)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="assessments")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="assessments"
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    influence = models.CharField(_("influence"), max_length=10, choices=Grade.choices)
+    interest = models.CharField(_("interest"), max_length=10, choices=Grade.choices)
+    mandate = models.BooleanField(
+        _("mandate"),
+        default=False,
+        help_text=_("May commit the organisation's money or staff."),
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    # Who changed an assessment, and when (docs/trust.md).
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            # A second assessment on the same day corrects the first (services.assess).
+            models.UniqueConstraint(
+                fields=["region", "stakeholder", "assessed_on"],
+                name="one_assessment_per_person_and_day",
+            )
+        ]
+        ordering = ["region", "stakeholder", "assessed_on", "id"]
+        verbose_name = _("influence and interest assessment")
+        verbose_name_plural = _("influence and interest assessments")
+
+    def __str__(self):
+        return f"{self.stakeholder.name} in {self.region} on {self.assessed_on}"

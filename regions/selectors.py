@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import RegionStakeholder, Stakeholder
+from .models import InfluenceAssessment, RegionStakeholder, Stakeholder
 
 
 def membership_on_q(day: datetime.date, prefix: str = "") -> Q:
@@ -95,3 +95,26 @@ def seats(memberships) -> list[Seat]:
             seat.holders.append(successor[seat.holders[-1].pk])
         result.append(seat)
     return result
+
+
+# --- the influence/interest map ----------------------------------------------------------
+
+
+def influence_map_on(region, day: datetime.date | None = None) -> list:
+    """Each member on ``day`` with their latest assessment made on or before it, as
+    ``(membership, assessment or None)`` ordered by name: the map as the project leader
+    saw it then. Two queries whatever the group's size."""
+    day = day or timezone.localdate()
+    memberships = list(
+        memberships_on(day, region_ids=[region.pk])
+        .select_related("stakeholder__organisation")
+        .order_by("stakeholder__name", "id")
+    )
+    latest = {}
+    for assessment in InfluenceAssessment.objects.filter(
+        region=region,
+        assessed_on__lte=day,
+        stakeholder_id__in=[m.stakeholder_id for m in memberships],
+    ).order_by("stakeholder_id", "assessed_on", "id"):
+        latest[assessment.stakeholder_id] = assessment  # the last one of each person wins
+    return [(m, latest.get(m.stakeholder_id)) for m in memberships]

@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Organisation, RegionOrganisation, RegionStakeholder, Stakeholder
+from .models import (
+    InfluenceAssessment,
+    Organisation,
+    RegionOrganisation,
+    RegionStakeholder,
+    Stakeholder,
+)
+from .selectors import was_member_on
 
 
 def _check_period(joined_on, left_on, field="left_on"):
@@ -219,3 +226,31 @@ def membership_correct(
     membership.joined_on, membership.left_on = joined_on, left_on
     membership.core_group, membership.leave_reason = core_group, leave_reason
     membership.save(update_fields=["joined_on", "left_on", "core_group", "leave_reason"])
+
+
+@transaction.atomic
+def assess(
+    *, region, stakeholder, assessed_on: datetime.date, influence, interest, mandate, by=None
+):
+    """Record how the project leader judges a member on a date. A later date adds a row
+    (the map's history); the same date corrects that day's row (its history keeps the
+    old values). Only someone in the group on that date can be placed on its map."""
+    if not was_member_on(region, stakeholder, assessed_on):
+        raise ValidationError(
+            {
+                "assessed_on": _("%(name)s was not in the project group on %(date)s.")
+                % {"name": stakeholder.name, "date": assessed_on.isoformat()}
+            }
+        )
+    assessment, _created = InfluenceAssessment.objects.update_or_create(
+        region=region,
+        stakeholder=stakeholder,
+        assessed_on=assessed_on,
+        defaults={
+            "influence": influence,
+            "interest": interest,
+            "mandate": mandate,
+            "assessed_by": by,
+        },
+    )
+    return assessment

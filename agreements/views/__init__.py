@@ -30,6 +30,8 @@ from .lists import (
     agreement_list,
 )
 from .portal import (
+    briefing,
+    briefing_pdf,
     portal,
     portal_region,
 )
@@ -57,6 +59,8 @@ __all__ = [
     "work_plan_pdf",
     "agreement_create",
     "agreement_list",
+    "briefing",
+    "briefing_pdf",
     "portal",
     "portal_region",
 ]

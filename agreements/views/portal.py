@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 
 from regions.access import get_region_for_user, role_of, visible_regions
 from regions.models import Role
 from steps.models import StepStatus, WorkPlanVersion
 from steps.selectors import region_roadmap
 
+from .. import briefing as briefings
 from .. import services
 from ..access import draft_version_ids
 from ..models import (
@@ -22,6 +24,7 @@ from ..models import (
     DocumentStatus,
 )
 from ..selectors import approval_rows
+from .documents import _document_answer
 
 # --- the stakeholder portal -------------------------------------------------------------
 
@@ -88,3 +91,35 @@ def portal_region(request, region_id):
         ),
     }
     return TemplateResponse(request, "agreements/portal.html", context)
+
+
+# --- the newcomer briefing --------------------------------------------------------------
+
+
+def _reader(request, region):
+    """The stakeholder reading the briefing (None for staff previewing it)."""
+    if role_of(request.user) != Role.STAKEHOLDER:
+        return None
+    return services.representing_stakeholder(request.user, region)
+
+
+@login_required
+def briefing(request, region_id):
+    """What a newcomer needs to know; opening it is recorded for the project leader."""
+    region = get_region_for_user(request.user, region_id)
+    reader = _reader(request, region)
+    if reader is not None:
+        briefings.record_opening(region, reader)
+    context = {"region": region, "b": briefings.briefing_payload(region, reader)}
+    return TemplateResponse(request, "agreements/briefing.html", context)
+
+
+@login_required
+@require_POST
+def briefing_pdf(request, region_id):
+    region = get_region_for_user(request.user, region_id)
+    reader = _reader(request, region)
+    if reader is not None:
+        briefings.record_opening(region, reader)
+    document, reused = briefings.request_briefing(region, reader, user=request.user)
+    return _document_answer(request, document, reused)

@@ -4,7 +4,10 @@ Each export is a function from a region to sheets; the same sheets become CSV (o
 per file) or XLSX (all sheets in one workbook).
 """
 
+import datetime
+
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +18,7 @@ from steps.models import Activity, Measurement, Milestone, Scenario
 from steps.scenarios import evaluate_scenario
 from steps.sheets import SHEET_TITLES as BUSINESS_CASE_SUMMARY_TITLES
 from steps.sheets import summary_sheets
+from steps.step_one import assessment_history, group_data, membership_changes
 
 
 def sessions_sheets(region) -> list[Sheet]:
@@ -330,9 +334,94 @@ def business_case_sheets(region) -> list[Sheet]:
     return [inputs, table, series, *summary_sheets(evaluated)]
 
 
+def step_one_sheets(region) -> list[Sheet]:
+    """Step 1: the group today per sector and level, the map's whole history, and the
+    changes in membership (the same data as the step 1 report's PDF)."""
+    today = timezone.localdate()
+    group = group_data(region, today)
+    members = Sheet(
+        _("Project group"),
+        [
+            Column(_("Name")),
+            Column(_("Organisation")),
+            Column(_("Sector")),
+            Column(_("Function level")),
+            Column(_("Function")),
+            Column(_("Joined on"), "date"),
+            Column(_("Core group")),
+        ],
+    )
+    for m in group["members"]:
+        members.rows.append(
+            [
+                m["name"],
+                m["organisation"],
+                m["sector"],
+                m["level"],
+                m["function"],
+                _day(m["joined_on"]),
+                _("yes") if m["core_group"] else _("no"),
+            ]
+        )
+    per_sector = Sheet(
+        _("Per sector and level"),
+        [
+            Column(_("Sector")),
+            *[Column(level, "int") for level in group["levels"]],
+            Column(_("Total"), "int"),
+        ],
+    )
+    for row in group["per_sector"]:
+        per_sector.rows.append([row["sector"], *row["counts"], row["total"]])
+    assessments = Sheet(
+        _("Influence and interest"),
+        [
+            Column(_("Assessed on"), "date"),
+            Column(_("Name")),
+            Column(_("Organisation")),
+            Column(_("Influence")),
+            Column(_("Interest")),
+            Column(_("Mandate")),
+        ],
+    )
+    for a in assessment_history(region):
+        assessments.rows.append(
+            [
+                _day(a["assessed_on"]),
+                a["name"],
+                a["organisation"],
+                a["influence"],
+                a["interest"],
+                _("yes") if a["mandate"] else _("no"),
+            ]
+        )
+    changes = Sheet(
+        _("Changes in membership"),
+        [
+            Column(_("Date"), "date"),
+            Column(_("Who")),
+            Column(_("Organisation")),
+            Column(_("Change")),
+        ],
+    )
+    for c in membership_changes(region):
+        changes.rows.append([_day(c["date"]), c["name"], c["organisation"], c["detail"]])
+    return [members, per_sector, assessments, changes]
+
+
+def _day(iso):
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
 # The sheets of each export, in order: CSV holds one sheet per file (``?sheet=N``), so the
 # region page links each of them. A test keeps these in step with the sheets built above.
 SHEET_TITLES = {
+    "step-1": (
+        gettext_lazy("Project group"),
+        gettext_lazy("Per sector and level"),
+        gettext_lazy("Influence and interest"),
+        gettext_lazy("Changes in membership"),
+    ),
     "sessions": (gettext_lazy("Sessions"), gettext_lazy("Attendance")),
     "action-items": (gettext_lazy("Action items"),),
     "business-case": (
@@ -347,6 +436,7 @@ SHEET_TITLES = {
 
 # What can be exported, by the name used in URLs and file names.
 EXPORTS = {
+    "step-1": step_one_sheets,
     "sessions": sessions_sheets,
     "action-items": action_items_sheets,
     "business-case": business_case_sheets,

@@ -5,7 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Organisation, RegionStakeholder, Sector, Stakeholder
+from regions.models import Grade, Organisation, RegionStakeholder, Sector, Stakeholder
+from regions.selectors import ever_members
+from roadmap_site.concurrency import GuardedForm
 from roadmap_site.widgets import DateInput
 from sessions.forms import StakeholderInlineForm
 
@@ -115,3 +117,31 @@ def person_fields(cleaned) -> dict:
         "function_level": cleaned["function_level"],
         "function_title": cleaned["function_title"],
     }
+
+
+class AssessmentForm(GuardedForm, forms.Form):
+    """Place a member on the influence/interest map on a date (a later date keeps the
+    earlier placement as history)."""
+
+    stakeholder = forms.ModelChoiceField(
+        label=_("Stakeholder"), queryset=Stakeholder.objects.none()
+    )
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+    influence = forms.ChoiceField(label=_("Influence"), choices=Grade.choices)
+    interest = forms.ChoiceField(label=_("Interest"), choices=Grade.choices)
+    mandate = forms.BooleanField(
+        label=_("Holds a mandate (may commit the organisation's money or staff)"), required=False
+    )
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder"].queryset = (
+            ever_members(region).select_related("organisation").order_by("name")
+        )
+        self.fields["stakeholder"].label_from_instance = lambda s: f"{s.name} ({s.organisation})"
+        self.fields["assessed_on"].initial = timezone.localdate()
+
+
+class MapDatesForm(forms.Form):
+    on = forms.DateField(label=_("The map on"), widget=DateInput(), required=False)
+    compare = forms.DateField(label=_("compared with"), widget=DateInput(), required=False)

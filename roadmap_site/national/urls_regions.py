@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import group as group_views
+from .views import influence as influence_views
 from .views import regions as views
 
 app_name = "regions"
@@ -47,6 +48,9 @@ urlpatterns = [
         group_views.stakeholder_edit,
         name="stakeholder_edit",
     ),
+    # Who matters: the influence/interest map of step 1
+    path("<int:pk>/group/map/", influence_views.map_page, name="map"),
+    path("<int:pk>/group/map/assess/", influence_views.assess, name="assess"),
     path(
         "<int:pk>/group/organisations/new/", group_views.organisation_add, name="organisation_add"
     ),

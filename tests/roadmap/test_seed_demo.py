@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from regions.models import Region, RegionStatus, Role
 from steps.models import Decision, StepStatus
@@ -67,3 +68,27 @@ def test_seed_demo_refuses_to_run_in_production_without_force(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG=0"):
         call_command("seed_demo", verbosity=0)
     assert not Region.objects.exists()
+
+
+def test_every_demo_region_has_a_map_and_heuvelland_a_newcomer():
+    from agreements.briefing import newcomers
+    from regions.models import InfluenceAssessment
+    from steps.stakeholder_map import stakeholder_map
+
+    call_command("seed_demo", force=True, verbosity=0)
+    for region in Region.objects.all():
+        found = stakeholder_map(region, timezone.localdate())
+        assert found.grid.placed, region.name
+    # Reassessments keep their history: more rows than people in Rivierenland-Oost.
+    region = Region.objects.get(name="Rivierenland-Oost")
+    assert InfluenceAssessment.objects.filter(region=region).count() > len(
+        stakeholder_map(region, timezone.localdate()).rows
+    )
+    # Noorderveen, stuck in step 1, has no one who may commit money or staff.
+    assert (
+        "mandate"
+        in stakeholder_map(Region.objects.get(name="Noorderveen"), timezone.localdate()).warning
+    )
+    heuvelland = Region.objects.get(name="Heuvelland")
+    assert [n.membership.stakeholder.name for n in newcomers(heuvelland)] == ["Lieke Vermeulen"]
+    assert authenticate(username="newcomer3", password="demo") is not None

@@ -154,6 +154,14 @@ MATRIX: dict[str, Entry] = {
         region_pk,
     ),
     "regions:member_add": Entry(WRITE_REGION, region_pk, method="post"),
+    # Who matters: the influence/interest map, read like the group, placed by its writers.
+    "regions:map": Entry(
+        outcomes(
+            OK, stakeholder=DENIED, other_rpl=HIDDEN, other_stakeholder=HIDDEN, anonymous=LOGIN
+        ),
+        region_pk,
+    ),
+    "regions:assess": Entry(WRITE_REGION, region_pk, method="post"),
     "regions:organisation_add": Entry(WRITE_REGION, region_pk, method="post"),
     **{
         f"regions:{name}": Entry(
@@ -322,6 +330,9 @@ MATRIX: dict[str, Entry] = {
     "agreements:retry": Entry(READ_REGION, obj("failed_document"), method="post"),
     "agreements:portal": Entry(EVERYONE_LOGGED_IN),
     "agreements:portal_region": Entry(READ_REGION, region_id),
+    # The newcomer briefing: everyone who reads the region (staff see it as a preview).
+    "agreements:briefing": Entry(READ_REGION, region_id),
+    "agreements:briefing_pdf": Entry(READ_REGION, region_id, method="post"),
     # National screens: the dashboard for the national project leader and the steering
     # board; comparison and charts also for researchers (the evaluation)
     "dashboard:index": Entry(outcomes(DENIED, npl=OK, board=OK, anonymous=LOGIN)),

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from agreements.briefing import newcomers
 from regions import services
 from regions.access import can_edit_region, get_region_for_user, role_of
 from regions.models import RegionOrganisation, RegionStakeholder, Role
 from regions.selectors import ever_members
+from steps.stakeholder_map import stakeholder_map
 
 from ..group_forms import (
     AsOfForm,
@@ -52,6 +54,8 @@ def _page(request, region, *, status=200, **forms):
     context = {
         "region": region,
         "group": project_group(region, on),
+        "map": stakeholder_map(region, on),
+        "newcomers": newcomers(region, on),
         "as_of_form": as_of,
         "can_edit": can_edit,
     }

@@ -168,6 +168,7 @@ def context_event_create(request, pk):
 
 
 EXPORT_LABELS = {
+    "step-1": gettext_lazy("Step 1: project group, map and membership changes"),
     "sessions": gettext_lazy("Sessions and attendance"),
     "action-items": gettext_lazy("Action items"),
     "business-case": gettext_lazy("Business case"),
