@@ -616,8 +616,8 @@ def world(region, other_region, rpl, researcher, settings, tmp_path):
 def _coding_round(session, researcher):
     """A closed double-coding round of the researcher with a second researcher, on a note
     of its own, so that it hides none of the world's other codings."""
-    from sessions import services as session_services
     from regions.models import Role
+    from sessions import services as session_services
     from sessions.models import CodingRound, RoundStatus
     from tests.factories import UserFactory
 
