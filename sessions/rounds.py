@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,14 +57,16 @@ def visible_codings(user, queryset=None):
     )
 
 
-def blind_rounds_by_note(user, notes) -> dict:
-    """For the notes of a page: the open round in which this user codes each, by note id."""
-    return {
-        link.fieldnote_id: link.codinground
-        for link in CodingRound.notes.through.objects.filter(
-            fieldnote__in=notes, codinground__in=_open_rounds_of(user)
-        ).select_related("codinground")
-    }
+def with_blind_round(notes, user):
+    """Notes annotated with the open round in which this user codes each (``blind_round_id``
+    and ``blind_round_name``, or None), read in the notes' own query."""
+    links = CodingRound.notes.through.objects.filter(
+        fieldnote=OuterRef("pk"), codinground__in=_open_rounds_of(user)
+    )
+    return notes.annotate(
+        blind_round_id=Subquery(links.values("codinground_id")[:1]),
+        blind_round_name=Subquery(links.values("codinground__name")[:1]),
+    )
 
 
 def open_round_for(note, user) -> CodingRound | None:

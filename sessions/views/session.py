@@ -48,7 +48,7 @@ from ..models import (
     SessionDecision,
     SessionKind,
 )
-from ..rounds import blind_rounds_by_note, visible_codings
+from ..rounds import visible_codings, with_blind_round
 from ..selectors import (
     declined_invitees,
     minutes_for_page,
@@ -326,7 +326,7 @@ def session_page_context(request, session, **extra) -> dict:
                     )
     if internal:
         notes = list(
-            FieldNote.objects.filter(session=session)
+            with_blind_round(FieldNote.objects.filter(session=session), user)
             .select_related("author", "updated_by")
             .order_by("created_at", "id")
         )
@@ -334,11 +334,9 @@ def session_page_context(request, session, **extra) -> dict:
         on_page = visible_codings(user, Coding.objects.filter(note__session=session))
         for coding in on_page.select_related("code", "code__parent"):
             codings.setdefault(coding.note_id, []).append(coding)
-        blind = blind_rounds_by_note(user, notes) if can_code(user) else {}
         for note in notes:
             note.html = render_markdown(note.text)
             note.coding_list = codings.get(note.pk, [])
-            note.blind_round = blind.get(note.pk)
         draft = FieldNoteDraft.objects.filter(session=session, note__isnull=True, user=user).first()
         context["notes"] = notes
         context["note_form"] = NoteForm(initial={"text": draft.text if draft else ""})

@@ -127,6 +127,7 @@ def test_while_open_neither_coder_sees_the_others_codings_anywhere(
             assert f"“{own}" in html, url
             for quote in hidden:
                 assert f"“{quote}" not in html, (url, quote)
+        assert "is in the double-coding round" in viewer.get(session_page).content.decode()
         round_page = viewer.get(open_round.get_absolute_url()).content.decode()
         for quote in (own, *hidden):
             assert quote not in round_page
