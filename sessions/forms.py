@@ -13,8 +13,10 @@ from .models import (
     ActionItem,
     AttendanceStatus,
     Code,
+    FieldNote,
     Session,
     SessionDecision,
+    SessionKind,
 )
 
 
@@ -420,3 +422,86 @@ class ProjectImportForm(forms.Form):
                 params={"mb": MAX_BYTES // (1024 * 1024)},
             )
         return upload
+
+
+class CodingRoundForm(GuardedForm, forms.Form):
+    """A double-coding round: the second coder, and its notes by region, step, session kind
+    (all given narrow the choice) and/or picked one by one."""
+
+    name = forms.CharField(label=_("Name of the round"), max_length=200)
+    second_coder = forms.ModelChoiceField(label=_("Second coder"), queryset=None)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
+    step = forms.ModelChoiceField(
+        label=_("Step"), queryset=Step.objects.order_by("order"), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Session kind"),
+        choices=[("", "—"), *SessionKind.choices],
+        required=False,
+    )
+    picked = forms.ModelMultipleChoiceField(
+        label=_("Or pick notes"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["second_coder"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                profile__role__in=[Role.RESEARCHER, Role.NATIONAL_PROJECT_LEADER],
+            )
+            .exclude(pk=user.pk)
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["second_coder"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
+        self.fields["region"].queryset = regions
+        self.notes = FieldNote.objects.filter(session__region__in=regions)
+        self.fields["picked"].queryset = self.notes.select_related("session__region").order_by(
+            "session__region__name", "session__date", "created_at", "id"
+        )
+        self.fields["picked"].label_from_instance = lambda n: (
+            f"{n.session.region.name} · {n.session.date:%Y-%m-%d} · {n.session.title}"
+        )
+
+    def clean(self):
+        from regions.access import visible_regions
+
+        cleaned = super().clean()
+        region, step, kind = cleaned.get("region"), cleaned.get("step"), cleaned.get("kind")
+        chosen = set()
+        if region or step or kind:
+            matching = self.notes
+            if region:
+                matching = matching.filter(session__region=region)
+            if step:
+                matching = matching.filter(session__steps=step)
+            if kind:
+                matching = matching.filter(session__kind=kind)
+            chosen |= set(matching.values_list("pk", flat=True))
+        chosen |= {n.pk for n in cleaned.get("picked") or []}
+        if not chosen:
+            raise forms.ValidationError(
+                _("Choose the notes: a region, step or session kind, or pick them.")
+            )
+        second = cleaned.get("second_coder")
+        if second is not None:
+            # Both code blind: the second coder must be able to read every note.
+            unreadable = (
+                FieldNote.objects.filter(pk__in=chosen)
+                .exclude(session__region__in=visible_regions(second))
+                .count()
+            )
+            if unreadable:
+                self.add_error(
+                    "second_coder",
+                    _("%(n)s of these notes are in regions this researcher cannot read.")
+                    % {"n": unreadable},
+                )
+        cleaned["notes"] = FieldNote.objects.filter(pk__in=chosen)
+        return cleaned

@@ -566,6 +566,16 @@ class Coding(models.Model):
     quote = models.TextField(_("quoted passage"))
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    # A coding made within an open double-coding round belongs to that round (and its
+    # coder) until the round is reconciled; the project's codings have no round.
+    round = models.ForeignKey(
+        "CodingRound",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="codings",
+        verbose_name=_("double-coding round"),
+    )
     lost = models.BooleanField(
         _("passage lost"),
         default=False,
@@ -586,3 +596,89 @@ class Coding(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.quote[:40]}"
+
+
+# --- double coding ------------------------------------------------------------------------
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("open: coding blind")
+    CLOSED = "closed", _("closed: reconciling")
+    RECONCILED = "reconciled", _("reconciled")
+
+
+class CodingRound(models.Model):
+    """Two researchers code the same field notes blind, then compare and reconcile.
+
+    While open, each coder sees only their own codings of the round's notes; the project's
+    codings of those notes are hidden from both, so neither is steered. Closing shows the
+    agreement; reconciling turns the chosen codings into the project's (sessions/rounds.py).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    first_coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first coder"),
+    )
+    second_coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("second coder"),
+    )
+    notes = models.ManyToManyField(FieldNote, related_name="coding_rounds")
+    status = models.CharField(
+        _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("double-coding round")
+        verbose_name_plural = _("double-coding rounds")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("sessions:round_detail", args=[self.pk])
+
+    def is_coder(self, user) -> bool:
+        return user.pk in {self.first_coder_id, self.second_coder_id}
+
+
+class ReconcileOutcome(models.TextChoices):
+    FIRST = "first", _("keep the first coder's")
+    SECOND = "second", _("keep the second coder's")
+    BOTH = "both", _("keep both")
+    NEITHER = "neither", _("keep neither")
+
+
+class ReconcileChoice(models.Model):
+    """What the coders chose for one disagreement passage of a closed round. ``passage`` is
+    the passage's key (note, code and the codings in it), so the same choice posted twice
+    is one row, and a later choice replaces an earlier one."""
+
+    round = models.ForeignKey(CodingRound, on_delete=models.CASCADE, related_name="choices")
+    passage = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=10, choices=ReconcileOutcome.choices)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "passage"], name="unique_reconcile_choice")
+        ]
+        verbose_name = _("reconcile choice")
+        verbose_name_plural = _("reconcile choices")
+
+    def __str__(self):
+        return f"{self.round}: {self.passage} → {self.outcome}"

@@ -11,7 +11,8 @@ from .models import Coding
 def linkable_codings(region, linked_ids):
     """The region's coded passages that can still be linked (not lost, not linked yet)."""
     return (
-        Coding.objects.filter(note__session__region=region, lost=False)
+        # The project's codings only: a blind round's are not the project's yet.
+        Coding.objects.filter(note__session__region=region, lost=False, round__isnull=True)
         .exclude(pk__in=linked_ids)
         .select_related("code", "note__session")
         .order_by("code__name", "-note__session__date", "start")

@@ -103,7 +103,10 @@ def notes_for_export(regions):
             "session__steps",
             Prefetch(
                 "codings",
-                queryset=Coding.objects.select_related("created_by").order_by("start", "id"),
+                # Only the project's codings: a round's travel once reconciled.
+                queryset=Coding.objects.filter(round__isnull=True)
+                .select_related("created_by")
+                .order_by("start", "id"),
             ),
         )
         .order_by("session__region__name", "session__date", "session_id", "created_at", "id")

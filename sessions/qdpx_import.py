@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from . import qdc
@@ -153,7 +154,11 @@ def import_project(data: bytes, *, notes, user, apply: bool = False) -> ProjectI
         note.pk: note
         for note in FieldNote.objects.filter(pk__in=[by_guid[g].pk for g in wanted])
         .select_for_update(of=("self",))
-        .prefetch_related("codings__code")
+        # Only the project's codings are compared: a blind round's are not the project's yet.
+        .prefetch_related(
+            Prefetch("codings", queryset=Coding.objects.filter(round__isnull=True)),
+            "codings__code",
+        )
     }
     for source in sources:
         note = ours.get(

@@ -386,8 +386,17 @@ def coding_create(*, note, code, quote, occurrence=None, user) -> Coding:
         raise ValidationError(_("The selected passage was not found in the note."))
     if code.retired:
         raise ValidationError(_("This code is retired."))
+    from .rounds import open_round_for
+
+    # Within an open double-coding round the coding is the coder's own until reconciled.
     return Coding.objects.create(
-        note=note, code=code, quote=quote, start=span[0], end=span[1], created_by=user
+        note=note,
+        code=code,
+        quote=quote,
+        start=span[0],
+        end=span[1],
+        created_by=user,
+        round=open_round_for(note, user),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coding, lists, minutes, notes, qdpx, records, replies, session
+from .views import coding, lists, minutes, notes, qdpx, records, replies, rounds, session
 
 app_name = "sessions"
 
@@ -52,4 +52,13 @@ urlpatterns += [
 urlpatterns += [
     path("sessions/<int:pk>/minutes/", minutes.minutes_publish, name="minutes_publish"),
     path("amendments/<int:pk>/decide/", minutes.amendment_decide, name="amendment_decide"),
+]
+
+# Blind double coding (sessions/rounds.py)
+urlpatterns += [
+    path("codings/rounds/", rounds.round_list, name="rounds"),
+    path("codings/rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("codings/rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("codings/rounds/<int:pk>/choose/", rounds.reconcile_choose, name="reconcile_choose"),
+    path("codings/rounds/<int:pk>/reconcile/", rounds.reconcile_finish, name="reconcile_finish"),
 ]

@@ -58,7 +58,8 @@ def _session_children(region, ids):
     notes = _history("roadmap_sessions.FieldNote").objects.filter(session_id__in=ids)
     return [
         ("roadmap_sessions.FieldNote", {"session_id__in": ids}),
-        ("roadmap_sessions.Coding", {"note_id__in": notes.values("id")}),
+        # A blind round's codings are the coder's own until reconciled (sessions/rounds.py).
+        ("roadmap_sessions.Coding", {"note_id__in": notes.values("id"), "round_id": None}),
         ("roadmap_sessions.SessionDecision", {"session_id__in": ids}),
     ]
 
@@ -104,7 +105,7 @@ KINDS: dict[str, Kind] = {
             "roadmap_sessions.FieldNote",
             {"id": pk, "session_id__in": _region_sessions(region)},
         ),
-        lambda region, ids: [("roadmap_sessions.Coding", {"note_id__in": ids})],
+        lambda region, ids: [("roadmap_sessions.Coding", {"note_id__in": ids, "round_id": None})],
         researchers=True,
     ),
     "business-case": Kind(

@@ -25,6 +25,7 @@ from ..access import (
 )
 from ..forms import CodebookImportForm, CodeForm, CodeMergeForm, CodingForm
 from ..models import Code, CodePolarity, Coding
+from ..rounds import visible_codings
 
 STEP_CODES = {step["code"] for step in STEPS}
 
@@ -39,7 +40,10 @@ def codebook_page(request, form=None, status=200, import_form=None, import_repor
         .prefetch_related("children")
     )
     counts = dict(
-        Coding.objects.filter(note__session__region__in=visible_regions(request.user))
+        visible_codings(
+            request.user,
+            Coding.objects.filter(note__session__region__in=visible_regions(request.user)),
+        )
         .order_by()
         .values_list("code_id")
         .annotate(n=Count("id"))
@@ -163,8 +167,9 @@ def coding_delete(request, pk):
     # by role before the coding is looked up, so their 403 reveals nothing either.
     hide_field_notes(request.user)
     require_coder(request.user)
+    # Only a coding the user sees can be removed: not the other coder's in a round.
     coding = get_object_or_404(
-        Coding.objects.select_related("note__session"),
+        visible_codings(request.user).select_related("note__session"),
         pk=pk,
         note__session__region__in=visible_regions(request.user),
     )
@@ -184,7 +189,9 @@ def codings(request):
     """The code page: every coded passage the user may read, filtered, counted by region."""
     require_field_notes(request.user)
     regions = visible_regions(request.user)
-    queryset = Coding.objects.filter(note__session__region__in=regions)
+    queryset = visible_codings(
+        request.user, Coding.objects.filter(note__session__region__in=regions)
+    )
     selected = {}
     region_id = _filter_id(request.GET.get("region", ""))
     if region_id is not None:

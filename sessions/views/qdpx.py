@@ -40,13 +40,16 @@ def qdpx_export(request):
         n_notes=Count("sessions__notes", distinct=True),
         n_codings=Count(
             "sessions__notes__codings",
-            filter=Q(sessions__notes__codings__lost=False),
+            filter=Q(
+                sessions__notes__codings__lost=False,
+                sessions__notes__codings__round__isnull=True,
+            ),
             distinct=True,
         ),
     )
     # What the export leaves out, said before the download (the command prints the same).
     left_out = (
-        Coding.objects.filter(note__session__region__in=regions, lost=True)
+        Coding.objects.filter(note__session__region__in=regions, lost=True, round__isnull=True)
         .select_related("code", "note__session__region")
         .order_by("note__session__region__name", "note__session__date", "note_id", "id")
     )

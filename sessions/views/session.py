@@ -48,6 +48,7 @@ from ..models import (
     SessionDecision,
     SessionKind,
 )
+from ..rounds import visible_codings, with_blind_round
 from ..selectors import (
     declined_invitees,
     minutes_for_page,
@@ -325,14 +326,13 @@ def session_page_context(request, session, **extra) -> dict:
                     )
     if internal:
         notes = list(
-            FieldNote.objects.filter(session=session)
+            with_blind_round(FieldNote.objects.filter(session=session), user)
             .select_related("author", "updated_by")
             .order_by("created_at", "id")
         )
         codings = {}
-        for coding in Coding.objects.filter(note__session=session).select_related(
-            "code", "code__parent"
-        ):
+        on_page = visible_codings(user, Coding.objects.filter(note__session=session))
+        for coding in on_page.select_related("code", "code__parent"):
             codings.setdefault(coding.note_id, []).append(coding)
         for note in notes:
             note.html = render_markdown(note.text)

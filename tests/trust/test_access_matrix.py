@@ -77,6 +77,9 @@ CODE_NOTE = outcomes(HIDDEN, npl=OK, researcher=OK, rpl=DENIED, anonymous=LOGIN)
 # The codebook belongs to the programme, not to a region.
 CODEBOOK_READ = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 CODEBOOK_WRITE = outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN)
+# Double-coding rounds: researchers and the national project leader; to those who may not
+# read field notes (stakeholders, the board) no round exists.
+ROUND = outcomes(HIDDEN, npl=OK, researcher=OK, rpl=DENIED, other_rpl=DENIED, anonymous=LOGIN)
 NETWORK = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 KEEP_LIBRARY = outcomes(DENIED, npl=OK, anonymous=LOGIN)
 # One mail in the outbox, sent by the region's project leader.
@@ -418,6 +421,13 @@ MATRIX: dict[str, Entry] = {
     "sessions:qdpx_export": Entry(CODEBOOK_WRITE),
     "sessions:codebook_import": Entry(CODEBOOK_WRITE, method="post"),
     "sessions:project_import": Entry(CODEBOOK_WRITE),
+    # --- double coding: the round's coders and the national project leader; another
+    # researcher's round does not exist for them (404), a project leader is refused by role.
+    "sessions:rounds": Entry(ROUND),
+    "sessions:round_detail": Entry(ROUND, obj("coding_round")),
+    "sessions:round_close": Entry(ROUND, obj("coding_round"), method="post"),
+    "sessions:reconcile_choose": Entry(ROUND, obj("coding_round"), method="post"),
+    "sessions:reconcile_finish": Entry(ROUND, obj("coding_round"), method="post"),
     # --- audit trail and bin
     "audit:history": Entry(
         WRITE_REGION,
@@ -637,7 +647,27 @@ def make_world(region, other_region, rpl, researcher):
         "participation": RegionOrganisation.objects.create(region=region, organisation=payer),
         **_mail_links_world(region, session, rpl),
         "message": _outbox_message(region, rpl),
+        "coding_round": _coding_round(session, researcher),
     }
+
+
+def _coding_round(session, researcher):
+    """A closed double-coding round of the researcher with a second researcher, on a note
+    of its own, so that it hides none of the world's other codings."""
+    from regions.models import Role
+    from sessions import services as session_services
+    from sessions.models import CodingRound, RoundStatus
+    from tests.factories import UserFactory
+
+    note = session_services.note_create(
+        session=session, user=researcher, text="Second note, coded twice."
+    )
+    second = UserFactory(username="second_researcher", role=Role.RESEARCHER)
+    coding_round = CodingRound.objects.create(
+        name="Round", first_coder=researcher, second_coder=second, status=RoundStatus.CLOSED
+    )
+    coding_round.notes.add(note)
+    return coding_round
 
 
 def _outbox_message(region, rpl):
