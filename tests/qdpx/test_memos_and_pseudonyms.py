@@ -180,3 +180,63 @@ def test_the_key_is_stable_across_exports(client, npl, named, region):
     second = client.get(reverse("sessions:pseudonym_key")).content.decode("utf-8-sig")
     for line in first.decode("utf-8-sig").splitlines():
         assert line in second
+
+
+# --- memos come back ---------------------------------------------------------------------
+
+
+def _with_outside_memo(data: bytes, note_guid: str, text: str) -> bytes:
+    """The export as QualCoder would save it with a memo written on the note."""
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    files = unzip(data)
+    root = ET.fromstring(files["project.qde"])  # noqa: S314 - our own export
+    source = root.find(f"q:Sources/q:TextSource[@guid='{note_guid}']", NS)
+    variable = source.find("q:VariableValue", NS)
+    ref = ET.Element(
+        f"{{{NS['q']}}}NoteRef", {"targetGUID": "0b0e6f9c-1d2e-4f3a-9b8c-7d6e5f4a3b21"}
+    )
+    source.insert(list(source).index(variable), ref)
+    notes = root.find("q:Notes", NS)
+    if notes is None:
+        notes = ET.Element(f"{{{NS['q']}}}Notes")
+        root.insert(list(root).index(root.find("q:Sources", NS)) + 1, notes)
+    note = ET.SubElement(
+        notes, f"{{{NS['q']}}}Note", {"guid": "0b0e6f9c-1d2e-4f3a-9b8c-7d6e5f4a3b21"}
+    )
+    ET.SubElement(note, f"{{{NS['q']}}}PlainTextContent").text = text
+    ET.register_namespace("", NS["q"])
+    files["project.qde"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_memo_written_in_the_analysis_program_comes_back_after_a_dry_run(
+    region, make_note, researcher, project_schema
+):
+    from sessions import qdpx_import
+    from sessions.models import FieldNote
+
+    note = make_note(region, "The alderman wants proof.")
+    Memo.objects.create(note=note, text="Ours already.", author=researcher)
+    data, _summary = qdpx.export_regions([region])
+    data = _with_outside_memo(data, qdpx.guid("note", note.pk), "Written in QualCoder.")
+    project_schema.validate(unzip(data)["project.qde"].decode())
+    notes = FieldNote.objects.filter(pk=note.pk).select_related("session")
+
+    dry = qdpx_import.import_project(data, notes=notes, user=researcher)
+    assert [text for _note, text in dry.new_memos] == ["Written in QualCoder."]
+    assert Memo.objects.count() == 1  # the dry run wrote nothing; our own memo is not new
+
+    qdpx_import.import_project(data, notes=notes, user=researcher, apply=True)
+    assert sorted(Memo.objects.values_list("text", flat=True)) == [
+        "Ours already.",
+        "Written in QualCoder.",
+    ]
+    # The same file imported again adds nothing.
+    again = qdpx_import.import_project(data, notes=notes, user=researcher, apply=True)
+    assert again.new_memos == [] and Memo.objects.count() == 2
