@@ -13,6 +13,7 @@ from .models import (
     FieldNote,
     FieldNoteDraft,
     FieldNoteVersion,
+    Memo,
     MinutesAmendment,
     MinutesReview,
     MinutesRevision,
@@ -88,6 +89,15 @@ class CodeAdmin(admin.ModelAdmin):
 @admin.register(Coding)
 class CodingAdmin(NotePartAdmin):
     list_display = ["note", "code", "quote", "lost"]
+
+
+@admin.register(Memo)
+class MemoAdmin(admin.ModelAdmin):
+    """A memo on a code belongs to no region, so it cannot be scoped like the notes: only
+    those given the model's permissions (the superuser) see memos in the admin."""
+
+    list_display = ["__str__", "note", "coding", "code", "author", "updated_at"]
+    raw_id_fields = ["note", "coding", "code", "author"]
 
 
 class MinutesRecordAdmin(RegionScopedAdmin):

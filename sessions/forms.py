@@ -14,6 +14,7 @@ from .models import (
     AttendanceStatus,
     Code,
     FieldNote,
+    Memo,
     Session,
     SessionDecision,
     SessionKind,
@@ -331,6 +332,15 @@ class CodeMergeForm(forms.Form):
 # --- REFI-QDA export and codebook import ------------------------------------------------
 
 
+class MemoForm(GuardedForm, forms.ModelForm):
+    """A memo: new ones carry a submission key, an edit the memo's version (GuardedForm)."""
+
+    class Meta:
+        model = Memo
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+
 class QdpxExportForm(forms.Form):
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"),
@@ -338,6 +348,15 @@ class QdpxExportForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose none to export the field notes of all your regions."),
+    )
+    pseudonymise = forms.BooleanField(
+        label=_("Pseudonymise"),
+        required=False,
+        help_text=_(
+            "Replace every stakeholder's name, e-mail address and organisation in the notes "
+            "and memos by a code (P001, O001). The key is a separate file for the national "
+            "project leader."
+        ),
     )
 
     def __init__(self, *args, regions, **kwargs):

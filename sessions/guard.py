@@ -50,10 +50,11 @@ def region_names(region) -> list[str]:
 
 
 def unkept_hits(*, region, text, names=None) -> list[Hit]:
-    """The passages of ``text`` that look like personal data and nobody kept yet."""
+    """The passages of ``text`` that look like personal data and nobody kept yet. Without a
+    region (a memo on a code) every hit is asked about: a kept passage belongs to a region."""
     hits = find(text, region_names(region) if names is None else names)
-    if not hits:
-        return []
+    if not hits or region is None:
+        return hits
     prints = {hit: fingerprint(hit.kind, hit.value) for hit in hits}
     kept = set(
         KeptPassage.objects.filter(region=region, fingerprint__in=prints.values()).values_list(
@@ -64,12 +65,12 @@ def unkept_hits(*, region, text, names=None) -> list[Hit]:
 
 
 @transaction.atomic
-def review_text(*, region, text, data, user) -> Review:
+def review_text(*, region, text, data, user, names=None) -> Review:
     """Apply the writer's choices to ``text``, or say which passages still need one.
 
     All or nothing: while any passage lacks a choice (or a kept one its reason) nothing is
     replaced or recorded, so that the choices posted again still fit the same text."""
-    hits = unkept_hits(region=region, text=text)
+    hits = unkept_hits(region=region, text=text, names=names)
     flagged = []
     for hit in hits:
         item = Flagged(
@@ -85,7 +86,7 @@ def review_text(*, region, text, data, user) -> Review:
     if any(item.choice not in (REPLACE, KEEP) or item.error for item in flagged):
         return Review(text=text, flagged=flagged)
     for item in flagged:
-        if item.choice == KEEP:
+        if item.choice == KEEP and region is not None:
             KeptPassage.objects.get_or_create(
                 region=region,
                 kind=item.hit.kind,

@@ -682,3 +682,44 @@ class ReconcileChoice(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.passage} → {self.outcome}"
+
+
+class Memo(models.Model):
+    """A researcher's memo on a field note, a coded passage or a code: research material
+    (Markdown), read only by those who code. Never on a stakeholder's or the board's page,
+    in a PDF or a mail; the REFI-QDA export carries it as a project note."""
+
+    note = models.ForeignKey(
+        FieldNote, on_delete=models.CASCADE, null=True, blank=True, related_name="memos"
+    )
+    coding = models.ForeignKey(
+        Coding, on_delete=models.CASCADE, null=True, blank=True, related_name="memos"
+    )
+    code = models.ForeignKey(
+        Code, on_delete=models.CASCADE, null=True, blank=True, related_name="memos"
+    )
+    text = models.TextField(_("memo (Markdown)"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("memo")
+        verbose_name_plural = _("memos")
+        constraints = [
+            # One memo is about exactly one thing.
+            models.CheckConstraint(
+                name="memo_has_one_subject",
+                condition=(
+                    models.Q(note__isnull=False, coding__isnull=True, code__isnull=True)
+                    | models.Q(note__isnull=True, coding__isnull=False, code__isnull=True)
+                    | models.Q(note__isnull=True, coding__isnull=True, code__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:60]

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from steps.models import Step
 
-from .models import Code, CodePolarity, Coding, FieldNote
+from .models import Code, CodePolarity, Coding, FieldNote, Memo
 from .plaintext import to_plain_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -108,6 +108,8 @@ def notes_for_export(regions):
                 .select_related("created_by")
                 .order_by("start", "id"),
             ),
+            Prefetch("memos", queryset=Memo.objects.select_related("author")),
+            Prefetch("codings__memos", queryset=Memo.objects.select_related("author")),
         )
         .order_by("session__region__name", "session__date", "session_id", "created_at", "id")
     )
@@ -128,10 +130,32 @@ def _steps_label(steps) -> str:
     return ", ".join(step.code for step in steps)
 
 
-def build_project(notes, *, codes=None, steps=None, now=None, name=None):
-    """(zip bytes, ExportSummary) for these notes (``notes_for_export``) and the codebook."""
+def build_project(
+    notes, *, codes=None, steps=None, now=None, name=None, code_memos=None, pseudonymiser=None
+):
+    """(zip bytes, ExportSummary) for these notes (``notes_for_export``) and the codebook.
+
+    Memos travel as the project's ``Notes`` (QDA-XML has a place for them, QualCoder#470
+    reads them), each referred to with a ``NoteRef`` from the note, passage or code it is
+    about. With a ``pseudonymiser`` (``sessions.pseudonyms``) every stakeholder's name,
+    e-mail and organisation in the notes, memos and session titles is replaced by its
+    pseudonym, and the coded passages are moved onto the changed text."""
     now = now or timezone.now()
     codes = list(codes if codes is not None else Code.objects.order_by("order", "name", "id"))
+    if code_memos is None:
+        code_memos = Memo.objects.filter(code__in=[c.pk for c in codes]).select_related("author")
+    memos_of_code = {}
+    for memo in code_memos:
+        memos_of_code.setdefault(memo.code_id, []).append(memo)
+    scrub = pseudonymiser or (lambda text: text)
+    memo_elements = []  # (guid, memo): written as the project's Notes after the Sources
+
+    def note_refs(parent_el, memos):
+        for memo in memos:
+            memo_guid = guid("memo", memo.pk)
+            memo_elements.append((memo_guid, memo))
+            ET.SubElement(parent_el, _q("NoteRef"), {"targetGUID": memo_guid})
+
     steps = list(steps if steps is not None else Step.objects.order_by("order"))
     notes = list(notes)
     summary = ExportSummary(notes=len(notes))
@@ -196,6 +220,7 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
             description = f"{_('Retired')}. {description}".strip()
         if description:
             ET.SubElement(el, _q("Description")).text = description
+        note_refs(el, memos_of_code.get(code.pk, []))
         return el
 
     for theme in themes:
@@ -287,11 +312,14 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
         note_guid = guid("note", note.pk)
         plain = to_plain_text(note.text)
         text = plain.text
+        rewritten = pseudonymiser.rewrite(text) if pseudonymiser else None
+        if rewritten is not None:
+            text = rewritten.text
         files[f"sources/{note_guid}.txt"] = text.encode("utf-8")
         attrs = {
             "guid": note_guid,
             "name": _clean(
-                f"{session.region.name} · {session.date:%Y-%m-%d} · {session.title} · "
+                f"{session.region.name} · {session.date:%Y-%m-%d} · {scrub(session.title)} · "
                 f"{_('note')} {note.pk}"
             ),
             "plainTextPath": f"internal://{note_guid}.txt",
@@ -305,11 +333,13 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
         source = ET.SubElement(sources_el, _q("TextSource"), attrs)
         session_steps = list(session.steps.all())
         ET.SubElement(source, _q("Description")).text = _clean(
-            f"{session.region.name}; {session.title}; {session.date:%Y-%m-%d}; "
+            f"{session.region.name}; {scrub(session.title)}; {session.date:%Y-%m-%d}; "
             f"{session.get_kind_display()}; {_('steps')}: {_steps_label(session_steps) or '-'}"
         )
         for coding in note.codings.all():
             start, end = plain.to_plain(coding.start, coding.end)
+            if rewritten is not None and not coding.lost and start < end:
+                start, end = rewritten.span(start, end)
             if (
                 coding.lost
                 or coding.end > plain.source_length
@@ -335,9 +365,11 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
             selection = ET.SubElement(source, _q("PlainTextSelection"), selection_attrs)
             coding_el = ET.SubElement(selection, _q("Coding"), coding_attrs)
             ET.SubElement(coding_el, _q("CodeRef"), {"targetGUID": coding_target(coding.code_id)})
+            note_refs(selection, coding.memos.all())
+        note_refs(source, note.memos.all())
         codes_of_steps = {step.code for step in session_steps}
         variable_value(source, "region", "Text", _clean(session.region.name))
-        variable_value(source, "session", "Text", _clean(session.title))
+        variable_value(source, "session", "Text", _clean(scrub(session.title)))
         variable_value(source, "session_date", "Date", session.date.isoformat())
         variable_value(source, "session_kind", "Text", str(session.get_kind_display()))
         variable_value(source, "steps", "Text", _steps_label(session_steps))
@@ -347,6 +379,23 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
             )
     if not len(sources_el):
         project.remove(sources_el)
+
+    # --- notes: the memos, as plain text (what the reader of the Markdown sees)
+    if memo_elements:
+        notes_el = ET.SubElement(project, _q("Notes"))
+        for memo_guid, memo in memo_elements:
+            attrs = {
+                "guid": memo_guid,
+                "name": _clean(scrub(to_plain_text(memo.text).text)[:60]),
+                "creationDateTime": _stamp(memo.created_at),
+                "modifiedDateTime": _stamp(memo.updated_at),
+            }
+            if memo.author_id:
+                attrs["creatingUser"] = user_guid(memo.author)
+            note_el = ET.SubElement(notes_el, _q("Note"), attrs)
+            ET.SubElement(note_el, _q("PlainTextContent")).text = _clean(
+                scrub(to_plain_text(memo.text).text)
+            )
 
     # --- sets: barriers and facilitators (codes); the notes of each region and each step
     # (sources), for programs that group documents by set rather than by case.
@@ -405,6 +454,22 @@ def build_project(notes, *, codes=None, steps=None, now=None, name=None):
         for path, data in files.items():
             archive.writestr(zipfile.ZipInfo(path, ZIP_DATE), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue(), summary
+
+
+def pseudonymiser():
+    """Every stakeholder and organisation of the register: a name from another region's
+    register in a note is still a name."""
+    from regions.models import Organisation, Stakeholder
+
+    from . import pseudonyms
+
+    return pseudonyms.Pseudonymiser(
+        people=[
+            pseudonyms.Person(s.pk, s.name, s.email, s.organisation.name)
+            for s in Stakeholder.objects.select_related("organisation")
+        ],
+        organisations=[pseudonyms.Organisation(o.pk, o.name) for o in Organisation.objects.all()],
+    )
 
 
 def export_regions(regions, **kwargs):

@@ -30,7 +30,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from . import qdc
-from .models import Coding, FieldNote
+from .models import Coding, FieldNote, Memo
 from .plaintext import to_plain_text
 from .qdpx import PROJECT_NS, guid
 
@@ -67,11 +67,12 @@ class ProjectImportReport:
     unchanged: int = 0
     left_alone: int = 0  # our codings on these notes that the file does not have
     unreadable: list = field(default_factory=list)  # (source name, reason)
+    new_memos: list = field(default_factory=list)  # (note, text): memos written outside
     applied: bool = False
 
     @property
     def writes(self) -> int:
-        return len(self.new) + len(self.changed)
+        return len(self.new) + len(self.changed) + len(self.new_memos)
 
 
 def _read_project(data: bytes):
@@ -160,6 +161,14 @@ def import_project(data: bytes, *, notes, user, apply: bool = False) -> ProjectI
             "codings__code",
         )
     }
+    # Memos: a project note that a recognised note refers to and that is not one of ours
+    # (its GUID is none we exported) is a memo written in the analysis program. Memos on
+    # passages and codes are not read back.
+    project_notes = {
+        (el.get("guid") or "").strip("{}").lower(): el
+        for el in root.findall(f"{_q('Notes')}/{_q('Note')}")
+    }
+    exported_memos = {guid("memo", pk) for pk in Memo.objects.values_list("pk", flat=True)}
     for source in sources:
         note = ours.get(
             getattr(by_guid.get(source.get("guid", "").strip("{}").lower()), "pk", None)
@@ -168,6 +177,15 @@ def import_project(data: bytes, *, notes, user, apply: bool = False) -> ProjectI
             report.foreign_sources += 1
             continue
         report.notes += 1
+        for ref in source.findall(_q("NoteRef")):
+            memo_guid = (ref.get("targetGUID") or "").strip("{}").lower()
+            memo_el = project_notes.get(memo_guid)
+            if memo_guid in exported_memos or memo_el is None:
+                continue
+            memo_text = (memo_el.findtext(_q("PlainTextContent")) or "").strip()[:100_000]
+            # The same file imported twice adds the memo once.
+            if memo_text and not Memo.objects.filter(note=note, text=memo_text).exists():
+                report.new_memos.append((note, memo_text))
         plain = to_plain_text(note.text)
         text = _source_text(archive, source)
         if text is None:
@@ -241,6 +259,8 @@ def import_project(data: bytes, *, notes, user, apply: bool = False) -> ProjectI
         report.left_alone += sum(1 for c in codings if c.pk not in seen)
 
     if apply:
+        for note, memo_text in report.new_memos:
+            Memo.objects.create(note=note, text=memo_text, author=user)
         for change in report.new:
             Coding.objects.create(
                 note=change.note,

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import coding, lists, minutes, notes, qdpx, records, replies, rounds, session
+from .views import (
+    analysis,
+    coding,
+    lists,
+    memos,
+    minutes,
+    notes,
+    qdpx,
+    records,
+    replies,
+    rounds,
+    session,
+)
 
 app_name = "sessions"
 
@@ -40,6 +52,21 @@ urlpatterns += [
     path("codings/export/", qdpx.qdpx_export, name="qdpx_export"),
     path("codes/import/", qdpx.codebook_import, name="codebook_import"),
     path("codings/import/", qdpx.project_import, name="project_import"),
+]
+
+# Memos (research material: researchers and the national project leader only)
+urlpatterns += [
+    path("memos/<str:kind>/<int:pk>/", memos.memo_list, name="memos"),
+    path("memos/<int:pk>/edit/", memos.memo_edit, name="memo_edit"),
+    path("memos/<int:pk>/delete/", memos.memo_delete, name="memo_delete"),
+]
+
+# Analysis matrices and the pseudonymised export's key
+urlpatterns += [
+    path("analysis/", analysis.matrices_page, name="analysis"),
+    path("analysis/passages/", analysis.cell_passages, name="analysis_cell"),
+    path("analysis/<str:matrix>.xlsx", analysis.matrix_xlsx, name="analysis_xlsx"),
+    path("codings/export/pseudonyms.csv", qdpx.pseudonym_key, name="pseudonym_key"),
 ]
 
 # Links in mails: the token is the key (sessions/access.py)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -36,8 +36,10 @@ CODINGS_PER_PAGE = 100
 def codebook_page(request, form=None, status=200, import_form=None, import_report=None):
     themes = list(
         Code.objects.filter(parent__isnull=True)
-        .annotate(n=Count("codings"))
-        .prefetch_related("children")
+        .annotate(memo_count=Count("memos"))
+        .prefetch_related(
+            Prefetch("children", queryset=Code.objects.annotate(memo_count=Count("memos")))
+        )
     )
     counts = dict(
         visible_codings(

@@ -2,13 +2,17 @@
 analysis software, and a ``.qdc`` codebook merged into the codebook."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from regions.access import visible_regions
+from regions.access import role_of, visible_regions
+from regions.models import Role
+from roadmap_site.spreadsheets import Column, Sheet, csv_response
 
 from .. import qdc, qdpx, qdpx_import
 from ..access import require_coder
@@ -28,9 +32,13 @@ def qdpx_export(request):
         form = QdpxExportForm(request.POST, regions=regions)
         if form.is_valid():
             chosen = form.cleaned_data["regions"] or regions
-            data, _summary = qdpx.export_regions(chosen)
+            pseudonymised = form.cleaned_data["pseudonymise"]
+            data, _summary = qdpx.export_regions(
+                chosen, pseudonymiser=qdpx.pseudonymiser() if pseudonymised else None
+            )
             response = HttpResponse(data, content_type="application/zip")
-            name = f"roadmap-field-notes-{timezone.localdate():%Y-%m-%d}.qdpx"
+            kind = "pseudonymised-field-notes" if pseudonymised else "field-notes"
+            name = f"roadmap-{kind}-{timezone.localdate():%Y-%m-%d}.qdpx"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
         status = 422
@@ -56,7 +64,12 @@ def qdpx_export(request):
     return TemplateResponse(
         request,
         "sessions/qdpx_export.html",
-        {"form": form, "counts": counts, "left_out": left_out},
+        {
+            "form": form,
+            "counts": counts,
+            "left_out": left_out,
+            "may_download_key": role_of(request.user) == Role.NATIONAL_PROJECT_LEADER,
+        },
         status=status,
     )
 
@@ -111,3 +124,24 @@ def project_import(request):
     return TemplateResponse(
         request, "sessions/qdpx_import.html", {"form": form, "report": report}, status=status
     )
+
+
+@login_required
+def pseudonym_key(request):
+    """The key of the pseudonymised export: which code is which person or organisation.
+    The national project leader's alone (the ethics protocol keeps it apart from the data
+    the researchers analyse)."""
+    if role_of(request.user) != Role.NATIONAL_PROJECT_LEADER:
+        raise PermissionDenied("Only the national project leader keeps the key.")
+    sheet = Sheet(
+        _("Pseudonyms"),
+        [
+            Column(_("Pseudonym")),
+            Column(_("Kind")),
+            Column(_("Name")),
+            Column(_("Organisation")),
+            Column(_("E-mail")),
+        ],
+        qdpx.pseudonymiser().key_rows(),
+    )
+    return csv_response(sheet, f"roadmap-pseudonym-key-{timezone.localdate():%Y-%m-%d}.csv")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -328,11 +329,14 @@ def session_page_context(request, session, **extra) -> dict:
         notes = list(
             with_blind_round(FieldNote.objects.filter(session=session), user)
             .select_related("author", "updated_by")
+            .annotate(memo_count=Count("memos"))
             .order_by("created_at", "id")
         )
         codings = {}
         on_page = visible_codings(user, Coding.objects.filter(note__session=session))
-        for coding in on_page.select_related("code", "code__parent"):
+        for coding in on_page.select_related("code", "code__parent").annotate(
+            memo_count=Count("memos")
+        ):
             codings.setdefault(coding.note_id, []).append(coding)
         for note in notes:
             note.html = render_markdown(note.text)
