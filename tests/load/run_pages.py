@@ -77,7 +77,10 @@ def main():
     processes = [
         subprocess.Popen(
             [PY, "-m", "gunicorn", "roadmap_site.wsgi:application", "--bind",
-             f"127.0.0.1:{port}", "--workers", WORKERS, "--access-logfile", "/dev/null"],
+             f"127.0.0.1:{port}", "--workers", WORKERS, "--access-logfile", "/dev/null",
+             # A national export on a busy machine may take longer than the default 30 s:
+             # measured to its end rather than killed and counted as a failure.
+             "--timeout", "120"],
             cwd=ROOT, env=env, stderr=subprocess.STDOUT,
             stdout=open(OUT / "gunicorn.log", "w"),  # noqa: SIM115
         ),
