@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev lock upgrade migrate demo worker bench bench-pdf bench-mail bench-load clean
+.PHONY: run test lint format install install-dev lock upgrade migrate demo worker bench bench-pdf bench-mail bench-load bench-pages clean
 
 run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -41,6 +41,10 @@ bench-mail: install-dev ## Time 500 invitations through the outbox (real worker,
 bench-load: install-dev ## Load test: 50 locust users for 60 s against gunicorn, a worker, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), loopback only
 	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
 	$(PY) tests/load/run_load.py
+
+bench-pages: install-dev ## Every main page and download at national scale: 4 locust users, gunicorn, a worker, PostgreSQL (DATABASE_URL); prints p50/p95/p99, rps and × /healthz
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
+	$(PY) tests/load/run_pages.py
 
 worker: install ## A Celery worker with beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A roadmap_site worker --beat --loglevel=info

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -124,32 +125,40 @@ def _xlsx_value(value):
 
 
 def xlsx_response(sheets: list[Sheet], filename: str) -> HttpResponse:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    # Write-only: rows stream into the file instead of a grid of cell objects kept for the
+    # whole workbook (a region's attendance sheet has thousands of rows).
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=sheet.title[:31])
-        worksheet.append([column.title for column in sheet.columns])
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        for row_number, row in enumerate(sheet.rows, start=2):
-            for column_number, (column, value) in enumerate(
-                zip(sheet.columns, row, strict=True), start=1
-            ):
-                cell = worksheet.cell(row=row_number, column=column_number)
+        # Widths and the frozen header go before the rows: a write-only sheet writes its
+        # columns' settings ahead of the data.
+        for index, column in enumerate(sheet.columns, start=1):
+            widest = max([len(column.title)] + [len(csv_text(r[index - 1])) for r in sheet.rows])
+            worksheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
+        worksheet.freeze_panes = "A2"
+        header = []
+        for column in sheet.columns:
+            cell = WriteOnlyCell(worksheet, value=column.title)
+            cell.font = bold
+            header.append(cell)
+        worksheet.append(header)
+        formats = [NUMBER_FORMATS.get(column.kind) for column in sheet.columns]
+        for row in sheet.rows:
+            cells = []
+            for number_format, value in zip(formats, row, strict=True):
                 if isinstance(value, str):
-                    cell.value = value
+                    cell = WriteOnlyCell(worksheet, value=value)
                     # Text, always: openpyxl would store "=..." as a formula.
                     cell.data_type = "s"
                     if is_dangerous(value):
                         cell.quotePrefix = True
                 else:
-                    cell.value = _xlsx_value(value)
-                    if column.kind in NUMBER_FORMATS and value is not None:
-                        cell.number_format = NUMBER_FORMATS[column.kind]
-        for index, column in enumerate(sheet.columns, start=1):
-            widest = max([len(column.title)] + [len(csv_text(r[index - 1])) for r in sheet.rows])
-            worksheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
-        worksheet.freeze_panes = "A2"
+                    cell = WriteOnlyCell(worksheet, value=_xlsx_value(value))
+                    if number_format and value is not None:
+                        cell.number_format = number_format
+                cells.append(cell)
+            worksheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _download(buffer.getvalue(), XLSX_TYPE, filename)

@@ -14,6 +14,7 @@ sees a bullet or number there).
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 _LINE_MARK = re.compile(r"^( {0,3})(#{1,6}[ \t]+|>[ \t]?)", re.MULTILINE)
 _LINK = re.compile(r"(\[)([^\]\n]+)(\]\([^)\s]*(?:\s+\"[^\"]*\")?\))")
@@ -42,19 +43,32 @@ class PlainText:
         return self.kept[start], self.kept[end - 1] + 1
 
 
+# Characters that can start or end a mark; a note without any is its own plain text.
+_MARK_CHARS = re.compile(r"[\r#>`\[*_\\]")
+# Turns the bytearray of dropped characters into the mask of kept ones (for compress).
+_KEEP = bytes.maketrans(b"\x00\x01", b"\x01\x00")
+
+
 def to_plain_text(markdown: str) -> PlainText:
     markdown = markdown or ""
+    if not _MARK_CHARS.search(markdown):
+        return PlainText(
+            text=markdown, kept=tuple(range(len(markdown))), source_length=len(markdown)
+        )
     drop = bytearray(len(markdown))
+    # The Markdown with every character taken out so far read as a neutral one (below);
+    # kept in step with ``drop`` rather than rebuilt character by character per pattern.
+    neutral = list(markdown)
 
     def mark(start, end):
         drop[start:end] = b"\x01" * (end - start)
+        neutral[start:end] = "\x00" * (end - start)
 
     def free(match, group):
         return not any(drop[match.start(group) : match.end(group)])
 
-    for index, char in enumerate(markdown):
-        if char == "\r" and markdown[index + 1 : index + 2] == "\n":
-            drop[index] = 1
+    for match in re.finditer("\r\n", markdown):
+        mark(match.start(), match.start() + 1)
     for match in _LINE_MARK.finditer(markdown):
         mark(match.start(2), match.end(2))
     # An escaped character and what is inside a code span are shown as typed.
@@ -73,13 +87,14 @@ def to_plain_text(markdown: str) -> PlainText:
     for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
         # Marks already taken out read as a neutral character, so that the closing "**"
         # of a strong span is not taken for the opening "*" of the next emphasis.
-        view = "".join("\x00" if drop[i] else char for i, char in enumerate(markdown))
+        view = "".join(neutral)
         for match in pattern.finditer(view):
             opening, closing = match.start(1), match.start(3)
             if protected[opening] or protected[closing]:
                 continue
             mark(match.start(1), match.end(1))
             mark(match.start(3), match.end(3))
-    kept = tuple(i for i in range(len(markdown)) if not drop[i])
-    text = "".join(markdown[i] for i in kept).replace("\r", "\n")
+    keep = drop.translate(_KEEP)
+    kept = tuple(compress(range(len(markdown)), keep))
+    text = "".join(compress(markdown, keep)).replace("\r", "\n")
     return PlainText(text=text, kept=kept, source_length=len(markdown))

@@ -19,6 +19,8 @@ Building is pure: querysets in, bytes out. Who may export what is decided by the
 """
 
 import datetime
+import functools
+import hashlib
 import io
 import re
 import uuid
@@ -32,13 +34,14 @@ from django.utils.translation import gettext as _
 
 from steps.models import Step
 
-from .models import Code, CodePolarity, Coding, FieldNote, Memo
+from .models import Code, CodePolarity, Coding, FieldNote, Memo, Session
 from .plaintext import to_plain_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 # Never change: every GUID ever exported is derived from it.
 GUID_NAMESPACE = uuid.UUID("6f1d8a52-3c0e-5b7a-9d2e-4b8f0c1a7e35")
+XML_DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"
 ORIGIN = "Roadmap (REFI-QDA export)"
 # A zip member's timestamp; fixed so that the same data gives the same archive bytes.
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
@@ -47,8 +50,19 @@ COLOURS = {CodePolarity.BARRIER: "#B03A2E", CodePolarity.FACILITATOR: "#1E8449"}
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_GUID_PREFIX = GUID_NAMESPACE.bytes
+
+
+@functools.lru_cache(maxsize=1 << 17)
 def guid(kind: str, pk) -> str:
-    return str(uuid.uuid5(GUID_NAMESPACE, f"roadmap:{kind}:{pk}"))
+    """``str(uuid.uuid5(GUID_NAMESPACE, f"roadmap:{kind}:{pk}"))``, computed directly: a
+    national export asks for some 60,000, and ``uuid.UUID`` objects cost more than the
+    hash. A note's GUID is asked for several times (its source, case and sets)."""
+    digest = bytearray(hashlib.sha1(_GUID_PREFIX + f"roadmap:{kind}:{pk}".encode()).digest()[:16])  # noqa: S324 - RFC 4122 version 5 is SHA-1
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def _q(tag: str) -> str:
@@ -305,6 +319,9 @@ def build_project(
         project.remove(cases_el)
 
     # --- sources: one text per note, with its coded passages
+    # Labels looked up once rather than per note (a national export has 2,000 and more).
+    kind_labels = {kind: str(label) for kind, label in Session._meta.get_field("kind").flatchoices}
+    note_word, steps_word = _("note"), _("steps")
     files = {}
     sources_el = ET.SubElement(project, _q("Sources"))
     for note in notes:
@@ -320,7 +337,7 @@ def build_project(
             "guid": note_guid,
             "name": _clean(
                 f"{session.region.name} · {session.date:%Y-%m-%d} · {scrub(session.title)} · "
-                f"{_('note')} {note.pk}"
+                f"{note_word} {note.pk}"
             ),
             "plainTextPath": f"internal://{note_guid}.txt",
             "creationDateTime": _stamp(note.created_at),
@@ -332,9 +349,10 @@ def build_project(
             attrs["modifyingUser"] = user_guid(note.updated_by)
         source = ET.SubElement(sources_el, _q("TextSource"), attrs)
         session_steps = list(session.steps.all())
+        kind_label = kind_labels.get(session.kind, session.kind)
         ET.SubElement(source, _q("Description")).text = _clean(
             f"{session.region.name}; {scrub(session.title)}; {session.date:%Y-%m-%d}; "
-            f"{session.get_kind_display()}; {_('steps')}: {_steps_label(session_steps) or '-'}"
+            f"{kind_label}; {steps_word}: {_steps_label(session_steps) or '-'}"
         )
         for coding in note.codings.all():
             start, end = plain.to_plain(coding.start, coding.end)
@@ -371,7 +389,7 @@ def build_project(
         variable_value(source, "region", "Text", _clean(session.region.name))
         variable_value(source, "session", "Text", _clean(scrub(session.title)))
         variable_value(source, "session_date", "Date", session.date.isoformat())
-        variable_value(source, "session_kind", "Text", str(session.get_kind_display()))
+        variable_value(source, "session_kind", "Text", kind_label)
         variable_value(source, "steps", "Text", _steps_label(session_steps))
         for step in steps:
             variable_value(
@@ -446,8 +464,7 @@ def build_project(
     if not len(users_el):
         project.remove(users_el)
 
-    ET.register_namespace("", PROJECT_NS)
-    qde = ET.tostring(project, encoding="utf-8", xml_declaration=True)
+    qde = _serialise(project)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("project.qde", ZIP_DATE), qde, zipfile.ZIP_DEFLATED)
@@ -470,6 +487,38 @@ def pseudonymiser():
         ],
         organisations=[pseudonyms.Organisation(o.pk, o.name) for o in Organisation.objects.all()],
     )
+
+
+def _serialise(project) -> bytes:
+    """The project as ``ET.tostring(project, encoding="utf-8", xml_declaration=True)`` with
+    the project namespace as the default one writes it, byte for byte, in a third of the
+    time: every tag is in that one namespace, attributes are unqualified and no element
+    has a tail, so neither the namespace walk over the whole tree nor an encode per small
+    write is needed (a national export has some 100,000 elements)."""
+    out = [XML_DECLARATION.decode(), f'<Project xmlns="{PROJECT_NS}"']
+    skip = len(PROJECT_NS) + 2
+    escape_attribute, escape_text = ET._escape_attrib, ET._escape_cdata  # ElementTree's own
+    append = out.append
+
+    def write(element, opened):
+        tag = element.tag[skip:]
+        if not opened:
+            append("<" + tag)
+        for key, value in element.items():
+            append(f' {key}="{escape_attribute(value)}"')
+        text = element.text
+        if text or len(element):
+            append(">")
+            if text:
+                append(escape_text(text))
+            for child in element:
+                write(child, False)
+            append(f"</{tag}>")
+        else:
+            append(" />")
+
+    write(project, True)
+    return "".join(out).encode("utf-8")
 
 
 def export_regions(regions, **kwargs):

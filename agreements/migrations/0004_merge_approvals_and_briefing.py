@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0003_approval_requests'),
-        ('agreements', '0003_newcomer_briefing'),
+        ("agreements", "0003_approval_requests"),
+        ("agreements", "0003_newcomer_briefing"),
     ]
 
-    operations = [
-    ]
+    operations = []

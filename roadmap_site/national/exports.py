@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from regions.models import Organisation
+from regions.models import Organisation, Stakeholder
 from roadmap_site.spreadsheets import Column, Sheet
 from sessions.models import ActionItem, Attendance, AttendanceStatus, Session
 from steps.models import Activity, Measurement, Milestone, Scenario
@@ -21,7 +21,18 @@ from steps.sheets import summary_sheets
 from steps.step_one import assessment_history, group_data, membership_changes
 
 
+def labels(model, field_name) -> dict:
+    """A choice field's labels in the active language, looked up once for a whole sheet
+    (``get_FOO_display`` translates every choice again on each call)."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
 def sessions_sheets(region) -> list[Sheet]:
+    return [sessions_sheet(region), attendance_sheet(region)]
+
+
+def sessions_sheet(region) -> Sheet:
+    kinds, modes, statuses = (labels(Session, name) for name in ("kind", "mode", "status"))
     sessions = (
         Session.objects.filter(region=region)
         .prefetch_related("steps")
@@ -58,15 +69,22 @@ def sessions_sheets(region) -> list[Sheet]:
                 session.duration_minutes,
                 session.title,
                 ", ".join(step.code for step in session.steps.all()),
-                session.get_kind_display(),
-                session.get_mode_display(),
-                session.get_status_display(),
+                kinds.get(session.kind, session.kind),
+                modes.get(session.mode, session.mode),
+                statuses.get(session.status, session.status),
                 session.invited,
                 session.present,
                 session.absent,
                 session.excused,
             ]
         )
+    return overview
+
+
+def attendance_sheet(region) -> Sheet:
+    sectors = labels(Organisation, "sector")
+    levels = labels(Stakeholder, "function_level")
+    statuses = labels(Attendance, "status")
     attendance = Sheet(
         _("Attendance"),
         [
@@ -90,12 +108,14 @@ def sessions_sheets(region) -> list[Sheet]:
                 row.session.title,
                 row.stakeholder.name,
                 row.stakeholder.organisation.name,
-                row.stakeholder.organisation.get_sector_display(),
-                row.stakeholder.get_function_level_display(),
-                row.get_status_display(),
+                sectors.get(
+                    row.stakeholder.organisation.sector, row.stakeholder.organisation.sector
+                ),
+                levels.get(row.stakeholder.function_level, row.stakeholder.function_level),
+                statuses.get(row.status, row.status),
             ]
         )
-    return [overview, attendance]
+    return attendance
 
 
 def work_plan_sheets(region) -> list[Sheet]:
@@ -435,6 +455,10 @@ SHEET_TITLES = {
 }
 
 # What can be exported, by the name used in URLs and file names.
+# Exports whose sheets can be built one at a time: a CSV download (one sheet) builds only
+# the sheet it asks for.
+ONE_SHEET = {"sessions": (sessions_sheet, attendance_sheet)}
+
 EXPORTS = {
     "step-1": step_one_sheets,
     "sessions": sessions_sheets,

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roadmap_sessions', '0006_double_coding_rounds'),
-        ('roadmap_sessions', '0006_memos'),
+        ("roadmap_sessions", "0006_double_coding_rounds"),
+        ("roadmap_sessions", "0006_memos"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -122,6 +122,12 @@ def test_pages_keep_their_query_count_on_scale_data(
         (reverse("regions:detail", args=[busiest.pk]), REGION_PAGE),
         (reverse("dashboard:comparison"), 12),
         (reverse("dashboard:charts"), 19),
+        (reverse("dashboard:network"), 14),
+        (reverse("steps:business_case", args=[busiest.pk]), 17),
+        # The downloads of issue 23: a CSV builds only its own sheet.
+        (reverse("regions:export", args=[busiest.pk, "sessions", "csv"]), 9),
+        (reverse("regions:export", args=[busiest.pk, "sessions", "csv"]) + "?sheet=2", 9),
+        (reverse("regions:export", args=[busiest.pk, "sessions", "xlsx"]), 10),
     ]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200

@@ -270,3 +270,21 @@ def test_negative_numbers_stay_numbers():
     assert count.number_format == "0"
     assert amount.value == pytest.approx(-12.5) and amount.data_type == "n"
     assert not amount.quotePrefix and amount.number_format == "#,##0.00"
+
+
+def test_a_sessions_csv_builds_only_its_own_sheet(client, rpl, region, logged_session):
+    """The sessions sheet's CSV does not read the attendance register, and each sheet's
+    labels are in the request's language."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(rpl)
+    url = reverse("regions:export", args=[region.pk, "sessions", "csv"])
+    with CaptureQueriesContext(connection) as queries:
+        overview = client.get(url)
+    assert not any("sessions_attendance" in q["sql"] and "COUNT" not in q["sql"] for q in queries)
+    assert read_csv(overview)[1][5:8] == ["group session", "video", "planned"]
+    client.cookies["django_language"] = "nl"
+    dutch = client.get(url + "?sheet=2").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(dutch), delimiter=";"))
+    assert [row[6] for row in rows[1:]] == ["aanwezig", "afwezig"]

@@ -286,3 +286,24 @@ def test_export_queries_do_not_grow_with_notes(
     with django_assert_max_num_queries(8):
         data, summary = qdpx.export_regions([region])
     assert summary.notes == 12 and summary.codings == 12
+
+
+def test_the_project_is_written_as_elementtree_writes_it(region, coded_note, make_note):
+    """The project is serialised without ElementTree's writer (for speed): its bytes are
+    still what ``ET.tostring`` makes of the same tree, escapes included."""
+    from xml.etree import ElementTree as ET
+
+    make_note(region, 'Budget <50% & "werk"\n> citaat met \ttab', title='A & B "C" <D>')
+    written = unzip(qdpx.export_regions([region], now=NOW)[0])["project.qde"]
+    ET.register_namespace("", qdpx.PROJECT_NS)
+    parsed = ET.fromstring(written)  # noqa: S314 - our own output
+    again = ET.tostring(parsed, encoding="utf-8", xml_declaration=True)
+    assert written == again
+    assert b"&amp; B &quot;C&quot; &lt;D&gt;" in written
+
+
+@pytest.mark.parametrize("kind", ["note", "code", "theme-general", "variable", "set"])
+def test_guids_are_the_uuid5_of_kind_and_key(kind):
+    for key in (1, 57_416, "step-3", "barrier"):
+        expected = str(uuid.uuid5(qdpx.GUID_NAMESPACE, f"roadmap:{kind}:{key}"))
+        assert qdpx.guid(kind, key) == expected

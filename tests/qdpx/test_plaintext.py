@@ -38,3 +38,13 @@ def test_spans_move_onto_the_plain_text_and_back():
         plain.to_plain(markdown.index("**"), markdown.index("**") + 2)
         == (plain.to_plain(markdown.index("**"), markdown.index("**"))[0],) * 2
     )
+
+
+@pytest.mark.parametrize(
+    "markdown", ["", "gewone tekst zonder tekens", "regel een\nregel twee", "Loës 👍🏽 wél"]
+)
+def test_a_note_without_marks_is_its_own_plain_text(markdown):
+    plain = to_plain_text(markdown)
+    assert plain.text == markdown
+    assert plain.kept == tuple(range(len(markdown)))
+    assert plain.source_length == len(markdown)

@@ -28,7 +28,7 @@ from roadmap_site.spreadsheets import csv_response, xlsx_response
 from steps.models import RegionStep
 from steps.views.roadmap import region_page, roadmap_context
 
-from ..exports import EXPORTS, SHEET_TITLES
+from ..exports import EXPORTS, ONE_SHEET, SHEET_TITLES
 from ..forms import ContextEventForm, HandOverForm
 
 
@@ -186,13 +186,17 @@ def region_export(request, pk, what, fmt):
         raise PermissionDenied("Spreadsheets are for the programme's own staff.")
     if what not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404("No such export.")
-    sheets = EXPORTS[what](region)
     stem = f"{slugify(region.name)}-{what}-{timezone.localdate().isoformat()}"
     if fmt == "xlsx":
-        return xlsx_response(sheets, f"{stem}.xlsx")
+        return xlsx_response(EXPORTS[what](region), f"{stem}.xlsx")
     try:
         index = int(request.GET.get("sheet", 1)) - 1
-        sheet = sheets[index] if index >= 0 else None
+        if index < 0:
+            sheet = None
+        elif what in ONE_SHEET:
+            sheet = ONE_SHEET[what][index](region)
+        else:
+            sheet = EXPORTS[what](region)[index]
     except (ValueError, IndexError):
         sheet = None
     if sheet is None:
