@@ -56,7 +56,7 @@ class AgreementForm(GuardedForm, forms.ModelForm):
         return data
 
 
-class PartyForm(forms.Form):
+class PartyForm(GuardedForm, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects)
     signatory = forms.ModelChoiceField(
         label=_("Signs for the organisation"), queryset=Stakeholder.objects, required=False

@@ -367,7 +367,7 @@ class CodebookImportForm(forms.Form):
 # --- minutes ------------------------------------------------------------------------------
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(GuardedForm, forms.Form):
     summary = forms.CharField(
         label=_("Summary for the attendees"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -384,13 +384,13 @@ class MinutesForm(forms.Form):
     )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(GuardedForm, forms.Form):
     text = forms.CharField(
         label=_("Propose an amendment"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class AmendmentDecisionForm(forms.Form):
+class AmendmentDecisionForm(GuardedForm, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("accepted", _("Accept")), ("rejected", _("Reject"))],

@@ -322,7 +322,7 @@ class BenefitForm(GuardedForm, LibraryPickMixin, forms.Form):
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(GuardedForm, forms.Form):
     name = forms.CharField(
         label=_("Client outcome"),
         max_length=200,
@@ -356,14 +356,15 @@ class OutcomeForm(forms.Form):
         return expected
 
 
-class SplitForm(forms.Form):
+class SplitForm(GuardedForm, forms.Form):
     """The shared-savings proposal: a kind, and a percentage per organisation for the kinds
-    that use agreed percentages."""
+    that use agreed percentages. Guarded as an edit of the scenario (``version_of``): the
+    values it starts from are the fields' initial values, read from the scenario."""
 
     kind = forms.ChoiceField(label=_("How savings are shared"), choices=SplitKind.choices)
 
     def __init__(self, *args, organisations=(), scenario=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=scenario, **kwargs)
         self.organisations = list(organisations)
         stored = scenario.split_percentages if scenario else {}
         if scenario is not None:
@@ -379,8 +380,23 @@ class SplitForm(forms.Form):
                 initial=stored.get(str(org.pk)),
             )
 
+    def initial_from(self, record) -> dict:
+        return {"kind": record.split_kind}
+
     def percentage_fields(self):
         return [self[f"pct_{org.pk}"] for org in self.organisations]
+
+    def chosen_percentages(self) -> dict:
+        """What to store, read after the version check: a percentage someone else changed
+        and this form left untouched is theirs, not the value this page started from."""
+        data = self.cleaned_data
+        if data.get("kind") not in (bc.SPLIT_PERCENTAGES, bc.SPLIT_INVESTORS_FIRST):
+            return {}
+        return {
+            str(org.pk): str(data[f"pct_{org.pk}"])
+            for org in self.organisations
+            if data.get(f"pct_{org.pk}")
+        }
 
     def clean(self):
         data = super().clean()
@@ -480,7 +496,7 @@ class LinkPassageForm(forms.Form):
         self.fields["coding"].choices = [("", "---------"), *sorted(groups.items())]
 
 
-class ChooseInterventionForm(forms.Form):
+class ChooseInterventionForm(GuardedForm, forms.Form):
     intervention = forms.TypedChoiceField(label=_("Intervention"), coerce=int)
     delivered_by = forms.TypedMultipleChoiceField(
         label=_("Delivered by"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
@@ -493,7 +509,7 @@ class ChooseInterventionForm(forms.Form):
         self.fields["delivered_by"].choices = [(o.pk, o.name) for o in organisations]
 
 
-class OwnInterventionForm(forms.Form):
+class OwnInterventionForm(GuardedForm, forms.Form):
     code = forms.CharField(label=_("Short name"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -575,7 +591,7 @@ class MeasurementImportForm(forms.Form):
 MEASUREMENT_VALUE = Measurement._meta.get_field("value")
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [

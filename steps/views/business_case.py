@@ -419,17 +419,25 @@ def item_delete(request, region_id, scenario_id, kind, item_id):
 @require_POST
 def split_update(request, region_id, scenario_id):
     region, scenario = _scenario(request, region_id, scenario_id)
-    form = SplitForm(
-        request.POST,
-        prefix=f"s{scenario.pk}-split",
-        organisations=region_organisations(region),
-        scenario=scenario,
-    )
-    if not form.is_valid():
-        return _answer(request, region, bound={("split", scenario.pk): form}, status=422)
-    scenario.split_kind = form.cleaned_data["kind"]
-    scenario.split_percentages = form.cleaned_data["percentages"]
-    scenario.save(update_fields=["split_kind", "split_percentages", "updated_at"])
+    organisations = region_organisations(region)
+    with transaction.atomic():
+        # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        form = SplitForm(
+            request.POST,
+            prefix=f"s{scenario.pk}-split",
+            organisations=organisations,
+            scenario=scenario,
+        )
+        saved = form.is_valid()
+        if saved:
+            scenario.split_kind = form.cleaned_data["kind"]
+            scenario.split_percentages = form.chosen_percentages()
+            scenario.save(update_fields=["split_kind", "split_percentages", "updated_at"])
+    if not saved:
+        return _answer(
+            request, region, bound={("split", scenario.pk): form}, status=form.answer_status
+        )
     return _answer(request, region, flash=_("Savings split saved."))
 
 
@@ -457,12 +465,17 @@ def outcome_add(request, region_id, scenario_id):
     form = OutcomeForm(request.POST, prefix=f"s{scenario.pk}-outcome", scenario=scenario)
     if not form.is_valid():
         return _answer(request, region, bound={("outcome", scenario.pk): form}, status=422)
-    ScenarioOutcome.objects.create(
-        scenario=scenario,
-        name=form.cleaned_data["name"],
-        expected_clients=form.cleaned_data["expected_clients"],
-        order=scenario.outcomes.count(),
-    )
+
+    def create():
+        outcome = ScenarioOutcome.objects.create(
+            scenario=scenario,
+            name=form.cleaned_data["name"],
+            expected_clients=form.cleaned_data["expected_clients"],
+            order=scenario.outcomes.count(),
+        )
+        return outcome, ""
+
+    submit_once(user=request.user, key=form.submission_key, create=create)
     return _answer(request, region, flash=_("Client outcome added."))
 
 
