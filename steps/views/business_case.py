@@ -22,6 +22,9 @@ from django_htmx.http import reselect, reswap, retarget
 
 from regions.access import can_edit_region, get_region_for_user
 from regions.submissions import submit_once
+from roadmap_site.audit import bin
+from roadmap_site.audit.bin import binned_message
+from roadmap_site.audit.models import BinKind
 from roadmap_site.formatting import money
 
 from .. import business_case as bc
@@ -330,8 +333,12 @@ def scenario_copy(request, region_id, scenario_id):
 @require_POST
 def scenario_delete(request, region_id, scenario_id):
     region, scenario = _scenario(request, region_id, scenario_id)
-    scenario.delete()
-    return _answer(request, region, flash=_("Scenario removed."))
+    # To the region's bin with its costs and savings, like a session: restored from there.
+    try:
+        entry = bin.move_to_bin(scenario, kind=BinKind.SCENARIO, region=region, by=request.user)
+    except bin.BinError as error:
+        return _answer(request, region, error=str(error))
+    return _answer(request, region, flash=binned_message(entry))
 
 
 @login_required
@@ -411,8 +418,12 @@ def item_delete(request, region_id, scenario_id, kind, item_id):
     model = {"cost": ScenarioCost, "benefit": ScenarioBenefit}.get(kind)
     if model is None:
         raise Http404("No such item.")
-    get_object_or_404(model, pk=item_id, scenario=scenario).delete()
-    return _answer(request, region)
+    item = get_object_or_404(model, pk=item_id, scenario=scenario)
+    try:
+        entry = bin.move_to_bin(item, kind=BinKind.SCENARIO_ITEM, region=region, by=request.user)
+    except bin.BinError as error:
+        return _answer(request, region, error=str(error))
+    return _answer(request, region, flash=binned_message(entry))
 
 
 @login_required
