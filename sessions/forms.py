@@ -280,6 +280,18 @@ class CodingForm(forms.Form):
             f"{c.parent.name} › {c.name}" if c.parent_id else c.name
         )
 
+    def code_choices(self) -> list[tuple[int, str]]:
+        """Each theme, then its codes, themes by name: the list reads as the codebook."""
+        codes = list(self.fields["code"].queryset)
+        themes = {code.pk: code for code in codes if code.parent_id is None}
+
+        def place(code):
+            theme = themes.get(code.parent_id) or code.parent or code
+            return (theme.name.casefold(), theme.pk, code.parent_id is not None, code.name)
+
+        label = self.fields["code"].label_from_instance
+        return [(code.pk, label(code)) for code in sorted(codes, key=place)]
+
 
 class CodeForm(GuardedForm, forms.ModelForm):
     class Meta:

@@ -386,6 +386,12 @@ def coding_create(*, note, code, quote, occurrence=None, user) -> Coding:
         raise ValidationError(_("The selected passage was not found in the note."))
     if code.retired:
         raise ValidationError(_("This code is retired."))
+    # The same code twice on the same passage would count the passage twice in every
+    # analysis (and in the REFI-QDA export); refused, so the coder sees it was done.
+    if Coding.objects.filter(note=note, code=code, start=span[0], end=span[1], lost=False).exists():
+        raise ValidationError(
+            _("This passage already has the code “%(code)s”.") % {"code": code.name}
+        )
     return Coding.objects.create(
         note=note, code=code, quote=quote, start=span[0], end=span[1], created_by=user
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coding, lists, minutes, notes, qdpx, records, replies, session
+from .views import coding, lists, minutes, notes, qdpx, records, replies, session, to_code
 
 app_name = "sessions"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("codes/<int:pk>/", coding.code_edit, name="code_edit"),
     path("codes/<int:pk>/merge/", coding.code_merge, name="code_merge"),
     path("codings/", coding.codings, name="codings"),
+    path("notes/to-code/", to_code.notes_to_code, name="notes_to_code"),
 ]
 
 # REFI-QDA export and codebook import
