@@ -9,7 +9,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
-        from . import deliverables  # noqa: F401  (registers the check of step 4)
+        from . import deliverables  # noqa: F401  (registers the check and the proof of step 4)
 
         # WeasyPrint reports every layout step at INFO; only its warnings are worth a log line.
         logging.getLogger("weasyprint").setLevel(logging.WARNING)

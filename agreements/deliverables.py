@@ -6,6 +6,7 @@ steps app does not need to know about agreements."""
 from django.utils.translation import gettext as _
 
 from steps.deliverables import deliverable_check
+from steps.step_state import step_evidence
 
 from .models import Agreement, AgreementStatus
 
@@ -19,3 +20,16 @@ def agreement_agreed(region_step) -> str | None:
             "(agreed or active)."
         )
     return None
+
+
+@step_evidence("4")
+def regions_with_an_agreed_agreement(region_ids) -> dict:
+    """Step 4 is done once an agreement is agreed, whatever its recorded status. One query."""
+    agreed = (AgreementStatus.AGREED, AgreementStatus.ACTIVE)
+    reason = _("an agreement is agreed")
+    regions = (
+        Agreement.objects.filter(region_id__in=region_ids, status__in=agreed)
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
+    return dict.fromkeys(regions, reason)

@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from regions.models import Organisation, Region, RegionStatus, Stakeholder
 from sessions.models import (
@@ -47,7 +48,9 @@ from steps.models import (
 from steps.scenarios import evaluate_scenario, evaluate_snapshot, report_figures
 from steps.selectors import accepted_decision, monitoring_headlines
 from steps.step_one import step_one
+from steps.step_state import attach_states
 
+from .attention import attention_reasons
 from .models import (
     Agreement,
     AgreementStatus,
@@ -400,7 +403,9 @@ def agreement_payload(version: AgreementVersion) -> dict:
 def board_report_payload() -> dict:
     regions = list(Region.objects.select_related("owner").order_by("name"))
     steps_by_region: dict[int, list] = {}
-    for region_step in RegionStep.objects.select_related("step").order_by("step__order"):
+    region_steps = list(RegionStep.objects.select_related("step").order_by("step__order"))
+    attach_states(region_steps)  # the states the step track and the dashboard show
+    for region_step in region_steps:
         steps_by_region.setdefault(region_step.region_id, []).append(region_step)
     decisions_by_region: dict[int, list] = {}
     for decision in Decision.objects.select_related("decision_point").order_by(
@@ -411,12 +416,13 @@ def board_report_payload() -> dict:
     for agreement in Agreement.objects.order_by("created_at", "id"):
         agreements_by_region.setdefault(agreement.region_id, []).append(agreement)
     headlines = monitoring_headlines([region.pk for region in regions])
+    reasons = attention_reasons(regions, steps_by_region, timezone.localdate())
     rows = []
     for region in regions:
         region_steps = steps_by_region.get(region.pk, [])
-        current = [rs for rs in region_steps if rs.status == "in_progress"]
+        current = [rs for rs in region_steps if rs.state.status == "in_progress"]
         # Between steps (one completed, the next not started): say what comes next.
-        waiting = [rs for rs in region_steps if rs.status == "not_started"]
+        waiting = [rs for rs in region_steps if rs.state.status == "not_started"]
         rows.append(
             {
                 "name": region.name,
@@ -434,8 +440,8 @@ def board_report_payload() -> dict:
                 "steps": [
                     {
                         "code": rs.step.code,
-                        "status": rs.status,
-                        "label": str(rs.get_status_display()),
+                        "status": rs.state.status,
+                        "label": rs.state.label,
                     }
                     for rs in region_steps
                 ],
@@ -457,9 +463,29 @@ def board_report_payload() -> dict:
                     for a in agreements_by_region.get(region.pk, [])
                 ],
                 "headline": _headline(headlines.get(region.pk)),
+                "reasons": reasons.get(region.pk, []),
             }
         )
-    return {"region": None, "title": _("Steering board report"), "regions": rows}
+    return {
+        "region": None,
+        "title": _("Steering board report"),
+        "regions": rows,
+        "attention": attention_paragraph(rows),
+    }
+
+
+def attention_paragraph(rows) -> str:
+    """One paragraph for the top of the report: which regions are in trouble, and why."""
+    troubled = [row for row in rows if row["reasons"]]
+    if not troubled:
+        return _("No region needs attention: every active region is on plan.")
+    lead = ngettext(
+        "%(n)d of %(total)d regions needs attention.",
+        "%(n)d of %(total)d regions need attention.",
+        len(troubled),
+    ) % {"n": len(troubled), "total": len(rows)}
+    parts = [f"{row['name']}: {' '.join(row['reasons'])}" for row in troubled]
+    return " ".join([lead, *parts])
 
 
 # --- requests ---------------------------------------------------------------------------

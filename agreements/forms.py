@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import ContextEvent, Organisation, Stakeholder
 from regions.selectors import members_on
 from roadmap_site.concurrency import GuardedForm
+from roadmap_site.numbers import AmountField
 from roadmap_site.widgets import DateInput
 from steps.models import Intervention, Scenario, WorkPlanVersion
 
@@ -56,14 +57,12 @@ class AgreementForm(GuardedForm, forms.ModelForm):
         return data
 
 
-class PartyForm(forms.Form):
+class PartyForm(GuardedForm, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects)
     signatory = forms.ModelChoiceField(
         label=_("Signs for the organisation"), queryset=Stakeholder.objects, required=False
     )
-    amount = forms.DecimalField(
-        label=_("Amount (€)"), max_digits=12, decimal_places=2, required=False, min_value=0
-    )
+    amount = AmountField(label=_("Amount (€)"), required=False, min_value=0)
     amount_note = forms.CharField(label=_("What the amount is for"), max_length=200, required=False)
 
     def __init__(self, *args, region, **kwargs):

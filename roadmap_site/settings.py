@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-documents": {"task": "agreements.tasks.sweep_documents", "schedule": 60.0},
     # What has lain in a region's bin for BIN_RETENTION_DAYS is deleted for good.
     "purge-bin": {"task": "roadmap_site.audit.tasks.purge_bin", "schedule": 3600.0},
+    # One-time form keys (regions.submissions) older than SUBMISSION_KEY_RETENTION_DAYS.
+    "purge-submission-keys": {
+        "task": "roadmap_site.audit.tasks.purge_submission_keys",
+        "schedule": crontab(minute=30, hour=3),
+    },
     # Session mails of the day: reminders to invitees who have not replied, action items
     # due tomorrow; minutes whose deadline passed lock (sessions/tasks.py).
     "session-reminders": {
@@ -321,6 +326,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 BIN_RETENTION_DAYS = 30
+# A one-time key must outlive a page left open over a weekend, not much longer.
+SUBMISSION_KEY_RETENTION_DAYS = 7
 
 # Mail (docs/mail.md). EMAIL_URL names the SMTP server: smtp://user:pass@host:587 speaks
 # STARTTLS (required), smtps://user:pass@host:465 TLS from the start; ?starttls=0 after an

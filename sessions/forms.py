@@ -283,6 +283,18 @@ class CodingForm(forms.Form):
             f"{c.parent.name} › {c.name}" if c.parent_id else c.name
         )
 
+    def code_choices(self) -> list[tuple[int, str]]:
+        """Each theme, then its codes, themes by name: the list reads as the codebook."""
+        codes = list(self.fields["code"].queryset)
+        themes = {code.pk: code for code in codes if code.parent_id is None}
+
+        def place(code):
+            theme = themes.get(code.parent_id) or code.parent or code
+            return (theme.name.casefold(), theme.pk, code.parent_id is not None, code.name)
+
+        label = self.fields["code"].label_from_instance
+        return [(code.pk, label(code)) for code in sorted(codes, key=place)]
+
 
 class CodeForm(GuardedForm, forms.ModelForm):
     class Meta:
@@ -388,7 +400,7 @@ class CodebookImportForm(forms.Form):
 # --- minutes ------------------------------------------------------------------------------
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(GuardedForm, forms.Form):
     summary = forms.CharField(
         label=_("Summary for the attendees"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -405,13 +417,13 @@ class MinutesForm(forms.Form):
     )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(GuardedForm, forms.Form):
     text = forms.CharField(
         label=_("Propose an amendment"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class AmendmentDecisionForm(forms.Form):
+class AmendmentDecisionForm(GuardedForm, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("accepted", _("Accept")), ("rejected", _("Reject"))],

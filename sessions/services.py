@@ -389,6 +389,19 @@ def coding_create(*, note, code, quote, occurrence=None, user) -> Coding:
     from .rounds import open_round_for
 
     # Within an open double-coding round the coding is the coder's own until reconciled.
+    coding_round = open_round_for(note, user)
+    # The same code twice on the same passage would count the passage twice in every
+    # analysis (and in the REFI-QDA export); refused, so the coder sees it was done. Only
+    # among the codings the coder sees: in a round, their own.
+    same = Coding.objects.filter(
+        note=note, code=code, start=span[0], end=span[1], lost=False, round=coding_round
+    )
+    if coding_round is not None:
+        same = same.filter(created_by=user)
+    if same.exists():
+        raise ValidationError(
+            _("This passage already has the code “%(code)s”.") % {"code": code.name}
+        )
     return Coding.objects.create(
         note=note,
         code=code,
@@ -396,7 +409,7 @@ def coding_create(*, note, code, quote, occurrence=None, user) -> Coding:
         start=span[0],
         end=span[1],
         created_by=user,
-        round=open_round_for(note, user),
+        round=coding_round,
     )
 
 

@@ -12,6 +12,7 @@ from .views import (
     replies,
     rounds,
     session,
+    to_code,
 )
 
 app_name = "sessions"
@@ -45,6 +46,7 @@ urlpatterns = [
     path("codes/<int:pk>/", coding.code_edit, name="code_edit"),
     path("codes/<int:pk>/merge/", coding.code_merge, name="code_merge"),
     path("codings/", coding.codings, name="codings"),
+    path("notes/to-code/", to_code.notes_to_code, name="notes_to_code"),
 ]
 
 # REFI-QDA export and codebook import

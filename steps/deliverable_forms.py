@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmap_site.concurrency import GuardedForm
 from roadmap_site.formatting import money
+from roadmap_site.numbers import AmountField, PercentField
 
 from . import business_case as bc
 from .models import (
@@ -51,6 +52,26 @@ DISCOUNT_PRESETS = [
 
 
 class ScenarioForm(GuardedForm, forms.ModelForm):
+    # Typed and shown in percent, stored as fractions (roadmap_site/numbers.py).
+    success_rate = PercentField(
+        label=_("Success rate (%)"),
+        help_text=_("Share of clients reaching paid work, in percent: 40 means 40 %."),
+    )
+    annual_discount_rate = PercentField(
+        label=_("Another discount rate (% a year)"),
+        help_text=_("Used with “another rate”, in percent a year: 3 means 3 %."),
+    )
+    cost_uplift = PercentField(
+        label=_("Cost uplift (%)"),
+        required=False,
+        max_percent=300,
+        help_text=_("Appraisals tend to underestimate costs: 20 raises every cost by 20 %."),
+    )
+    benefit_reduction = PercentField(
+        label=_("Benefit reduction (%)"),
+        required=False,
+        help_text=_("Appraisals tend to overestimate benefits: 10 lowers every benefit by 10 %."),
+    )
     discount_preset = forms.ChoiceField(
         label=_("Discount rate"),
         choices=DISCOUNT_PRESETS,
@@ -72,16 +93,7 @@ class ScenarioForm(GuardedForm, forms.ModelForm):
             "benefit_reduction",
             "benefit_delay_months",
         ]
-        labels = {"annual_discount_rate": _("Another discount rate")}
         help_texts = {
-            "success_rate": _("Share of clients reaching paid work: 0.4 means 40 %."),
-            "annual_discount_rate": _("Used with “another rate”: 0.03 means 3 % a year."),
-            "cost_uplift": _(
-                "Appraisals tend to underestimate costs: 0.2 raises every cost by 20 %."
-            ),
-            "benefit_reduction": _(
-                "Appraisals tend to overestimate benefits: 0.1 lowers every benefit by 10 %."
-            ),
             "benefit_delay_months": _(
                 "Things take longer than planned: every benefit starts this much later."
             ),
@@ -106,12 +118,11 @@ class ScenarioForm(GuardedForm, forms.ModelForm):
         for name in ("lag_months", "intervention_months"):
             self.fields[name].validators.append(MaxValueValidator(240))
         self.fields["clients"].validators.append(MaxValueValidator(1_000_000))
-        for name in ("clients", "success_rate", "lag_months", "horizon_months"):
+        for name in ("clients", "lag_months", "horizon_months"):
             self.fields[name].widget.attrs["class"] = "narrow"
         # Optional: left empty, there is no optimism bias (as before issue 18).
-        for name in ("cost_uplift", "benefit_reduction", "benefit_delay_months"):
-            self.fields[name].required = False
-            self.fields[name].widget.attrs["class"] = "narrow"
+        self.fields["benefit_delay_months"].required = False
+        self.fields["benefit_delay_months"].widget.attrs["class"] = "narrow"
         rate = self.initial.get("annual_discount_rate")
         if rate is not None and "discount_preset" not in self.initial:
             presets = {Decimal(value): value for value, _label in DISCOUNT_PRESETS[:3]}
@@ -209,7 +220,7 @@ class LibraryPickMixin:
 class CostForm(GuardedForm, LibraryPickMixin, forms.Form):
     organisation = OrganisationChoiceField(label=_("Who pays"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CostKind.choices)
-    amount = forms.DecimalField(label=_("Amount (€)"), min_value=0, max_digits=12, decimal_places=2)
+    amount = AmountField(label=_("Amount (€)"), min_value=0)
     description = forms.CharField(label=_("What for"), max_length=200, required=False)
 
     def __init__(self, *args, organisations=(), library=(), table=None, **kwargs):
@@ -224,28 +235,14 @@ class CostForm(GuardedForm, LibraryPickMixin, forms.Form):
 
 
 def _share_field(label, help_text):
-    return forms.DecimalField(
-        label=label,
-        min_value=0,
-        max_value=1,
-        max_digits=5,
-        decimal_places=4,
-        required=False,
-        initial=0,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"class": "narrow", "step": "0.01"}),
-    )
+    # Typed in percent, stored as a fraction of at most four places (roadmap_site/numbers.py).
+    return PercentField(label=label, required=False, initial=0, help_text=help_text)
 
 
 class BenefitForm(GuardedForm, LibraryPickMixin, forms.Form):
     amount_field = "monthly_amount"
     organisation = OrganisationChoiceField(label=_("Who saves"))
-    monthly_amount = forms.DecimalField(
-        label=_("Saved per client in work, per month (€)"),
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-    )
+    monthly_amount = AmountField(label=_("Saved per client in work, per month (€)"), min_value=0)
     description = forms.CharField(label=_("Which payment"), max_length=200, required=False)
     kind = forms.ChoiceField(
         label=_("Type of value"),
@@ -262,7 +259,7 @@ class BenefitForm(GuardedForm, LibraryPickMixin, forms.Form):
         help_text=_("Money that really leaves a budget; only cashable fiscal savings are shared."),
     )
     deadweight = _share_field(
-        _("Deadweight"), _("Share that would have happened anyway: 0.2 means 20 %.")
+        _("Deadweight"), _("Share that would have happened anyway, in percent: 20 means 20 %.")
     )
     attribution = _share_field(_("Attribution"), _("Share due to others' support, not this one."))
     displacement = _share_field(
@@ -271,7 +268,7 @@ class BenefitForm(GuardedForm, LibraryPickMixin, forms.Form):
     )
     drop_off = _share_field(
         _("Drop-off per year"),
-        _("Decline each year after the first: 0.1 means a tenth less a year."),
+        _("Decline each year after the first, in percent: 10 means a tenth less a year."),
     )
     duration_months = forms.IntegerField(
         label=_("Lasts (months)"),
@@ -322,7 +319,7 @@ class BenefitForm(GuardedForm, LibraryPickMixin, forms.Form):
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(GuardedForm, forms.Form):
     name = forms.CharField(
         label=_("Client outcome"),
         max_length=200,
@@ -356,14 +353,15 @@ class OutcomeForm(forms.Form):
         return expected
 
 
-class SplitForm(forms.Form):
+class SplitForm(GuardedForm, forms.Form):
     """The shared-savings proposal: a kind, and a percentage per organisation for the kinds
-    that use agreed percentages."""
+    that use agreed percentages. Guarded as an edit of the scenario (``version_of``): the
+    values it starts from are the fields' initial values, read from the scenario."""
 
     kind = forms.ChoiceField(label=_("How savings are shared"), choices=SplitKind.choices)
 
     def __init__(self, *args, organisations=(), scenario=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=scenario, **kwargs)
         self.organisations = list(organisations)
         stored = scenario.split_percentages if scenario else {}
         if scenario is not None:
@@ -379,8 +377,23 @@ class SplitForm(forms.Form):
                 initial=stored.get(str(org.pk)),
             )
 
+    def initial_from(self, record) -> dict:
+        return {"kind": record.split_kind}
+
     def percentage_fields(self):
         return [self[f"pct_{org.pk}"] for org in self.organisations]
+
+    def chosen_percentages(self) -> dict:
+        """What to store, read after the version check: a percentage someone else changed
+        and this form left untouched is theirs, not the value this page started from."""
+        data = self.cleaned_data
+        if data.get("kind") not in (bc.SPLIT_PERCENTAGES, bc.SPLIT_INVESTORS_FIRST):
+            return {}
+        return {
+            str(org.pk): str(data[f"pct_{org.pk}"])
+            for org in self.organisations
+            if data.get(f"pct_{org.pk}")
+        }
 
     def clean(self):
         data = super().clean()
@@ -480,7 +493,7 @@ class LinkPassageForm(forms.Form):
         self.fields["coding"].choices = [("", "---------"), *sorted(groups.items())]
 
 
-class ChooseInterventionForm(forms.Form):
+class ChooseInterventionForm(GuardedForm, forms.Form):
     intervention = forms.TypedChoiceField(label=_("Intervention"), coerce=int)
     delivered_by = forms.TypedMultipleChoiceField(
         label=_("Delivered by"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
@@ -493,7 +506,7 @@ class ChooseInterventionForm(forms.Form):
         self.fields["delivered_by"].choices = [(o.pk, o.name) for o in organisations]
 
 
-class OwnInterventionForm(forms.Form):
+class OwnInterventionForm(GuardedForm, forms.Form):
     code = forms.CharField(label=_("Short name"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -575,7 +588,7 @@ class MeasurementImportForm(forms.Form):
 MEASUREMENT_VALUE = Measurement._meta.get_field("value")
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [

@@ -17,6 +17,7 @@ from .models import (
     RegionStep,
     StepStatus,
 )
+from .step_state import attach_states, state_of
 
 
 def accepted_decision(region) -> Decision | None:
@@ -69,9 +70,9 @@ class Roadmap:
         """A decision point whose step before is done and whose step after has not started."""
         for index, row in enumerate(self.rows):
             point = row.decision_point_after
-            if point is None or not row.region_step.is_done:
+            if point is None or not state_of(row.region_step).is_done:
                 continue
-            following = self.rows[index + 1].region_step
+            following = state_of(self.rows[index + 1].region_step)
             if following.status == StepStatus.NOT_STARTED and not point.is_go:
                 return point
         return None
@@ -97,24 +98,29 @@ def region_roadmap(region: Region, today: datetime.date | None = None) -> Roadma
     for decision in decisions:
         decisions_by_point.setdefault(decision.decision_point_id, []).append(decision)
 
+    attach_states(region_steps)
     rows = []
     for region_step in region_steps:
         point = points.get(region_step.step_id)
+        shown_in_progress = region_step.state.status == StepStatus.IN_PROGRESS
         rows.append(
             TrackRow(
                 region_step=region_step,
                 decision_point_after=(
                     DecisionPointRow(point, decisions_by_point.get(point.pk, [])) if point else None
                 ),
-                overdue=region_step.is_overdue(today),
-                days_late=region_step.days_late(today),
+                # A step its deliverable proves done is no longer late.
+                overdue=shown_in_progress and region_step.is_overdue(today),
+                days_late=region_step.days_late(today) if not region_step.state.evidence else 0,
             )
         )
-    in_progress = [row for row in rows if row.region_step.status == StepStatus.IN_PROGRESS]
+    in_progress = [row for row in rows if row.region_step.state.status == StepStatus.IN_PROGRESS]
     current = in_progress[-1] if in_progress else None
     if current:
         current.is_current = True
-    next_row = next((row for row in rows if row.region_step.status == StepStatus.NOT_STARTED), None)
+    next_row = next(
+        (row for row in rows if row.region_step.state.status == StepStatus.NOT_STARTED), None
+    )
     return Roadmap(
         region=region,
         rows=rows,

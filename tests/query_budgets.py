@@ -3,5 +3,6 @@ not grow with data (each test measures at two sizes); the budget caps the fixed 
 
 # The region page: roadmap, sessions and stability, step work, agreements and documents,
 # network panels, overdue action items. Measured: 26–28 depending on role and state
-# (31 at most with every panel of a region at a decision point).
-REGION_PAGE = 31
+# (31 at most with every panel of a region at a decision point), plus one for the proof that
+# a step is done (steps/step_state.py: an agreed agreement shows step 4 done).
+REGION_PAGE = 32

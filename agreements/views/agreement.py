@@ -199,7 +199,14 @@ def party_set(request, pk):
     form = PartyForm(request.POST, region=agreement.region)
     if form.is_valid():
         try:
-            services.set_party(agreement, by=request.user, **form.cleaned_data)
+            submit_once(
+                user=request.user,
+                key=form.submission_key,
+                create=lambda: (
+                    services.set_party(agreement, by=request.user, **form.cleaned_data),
+                    "",
+                ),
+            )
         except services.AgreementRuleError as error:
             form.add_error(None, error.messages)
         else:

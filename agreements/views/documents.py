@@ -70,7 +70,11 @@ def board_report(request):
         document, reused = documents.request_board_report(user=request.user)
         return _document_answer(request, document, reused)
     recent = Document.objects.filter(kind=DocumentKind.BOARD_REPORT).order_by("-requested_at")[:10]
-    return TemplateResponse(request, "agreements/board_report.html", {"recent": recent})
+    # The page says what the PDF will say: the same payload, read now.
+    report = documents.board_report_payload()
+    return TemplateResponse(
+        request, "agreements/board_report.html", {"recent": recent, "report": report}
+    )
 
 
 @login_required

@@ -32,6 +32,13 @@ from .models import BinEntry
 RESTORED = "restored from the bin"
 
 
+def binned_message(entry) -> str:
+    """What a page says after moving something to the bin, with where to restore it."""
+    return _(
+        "“%(what)s” is in the bin; the project leaders can restore it there for %(days)s days."
+    ) % {"what": entry.label, "days": settings.BIN_RETENTION_DAYS}
+
+
 class BinError(Exception):
     """The object cannot go to the bin or come back from it; the message says why."""
 

@@ -12,6 +12,9 @@ class BinKind(models.TextChoices):
     SESSION = "session", _("session")
     NOTE = "note", _("field note")
     AGREEMENT = "agreement", _("agreement draft")
+    SCENARIO = "scenario", _("scenario")
+    SCENARIO_ITEM = "scenario_item", _("cost or saving")
+    ACTIVITY = "activity", _("activity")
 
 
 class BinEntry(models.Model):

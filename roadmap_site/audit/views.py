@@ -138,4 +138,8 @@ def bin_restore(request, region_id, entry_id):
         return redirect("agreements:detail", pk=entry.object_id)
     if entry.kind == BinKind.NOTE:
         return redirect(restored.session.get_absolute_url())
+    if entry.kind in (BinKind.SCENARIO, BinKind.SCENARIO_ITEM):
+        return redirect("steps:business_case", region_id=region.pk)
+    if entry.kind == BinKind.ACTIVITY:
+        return redirect("steps:work_plan", region_id=region.pk)
     return redirect(restored.get_absolute_url())

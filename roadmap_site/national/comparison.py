@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from agreements.selectors import agreements_made
 from regions.models import Region
 from steps.models import Decision, RegionIntervention, RegionStep, StepStatus, TargetGroup
+from steps.step_state import attach_states
 
 COMPARISON_SOURCES: list = [("agreements", agreements_made)]
 
@@ -49,17 +50,18 @@ def build_comparison(regions) -> list[ComparisonRow]:
     ):
         decisions[decision.region_id].append(decision)
 
+    attach_states([rs for region_steps in steps.values() for rs in region_steps])
     rows = []
     for region in regions:
         ordered = sorted(steps[region.pk], key=lambda rs: rs.step.order)
-        in_progress = [rs for rs in ordered if rs.status == StepStatus.IN_PROGRESS]
+        in_progress = [rs for rs in ordered if rs.state.status == StepStatus.IN_PROGRESS]
         rows.append(
             ComparisonRow(
                 region=region,
                 target_group=target_groups.get(region.pk),
                 interventions=interventions[region.pk],
                 current=in_progress[-1] if in_progress else None,
-                done=[rs for rs in ordered if rs.is_done],
+                done=[rs for rs in ordered if rs.state.is_done],
                 decisions=decisions[region.pk],
             )
         )

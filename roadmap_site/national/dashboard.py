@@ -30,6 +30,7 @@ from steps.models import (
     StepStatus,
 )
 from steps.selectors import monitoring_headlines
+from steps.step_state import evidence_for, state_of, step_state
 
 RECENT_DAYS = 90
 FINAL_STEP = "5"
@@ -128,7 +129,7 @@ class RegionRow:
         step done when none is in progress."""
         if self.current:
             return self.current.region_step.step.order
-        done = [c.region_step.step.order for c in self.cells if c.region_step.is_done]
+        done = [c.region_step.step.order for c in self.cells if state_of(c.region_step).is_done]
         return max(done, default=0)
 
 
@@ -166,6 +167,7 @@ def build_dashboard(
     region_steps = defaultdict(dict)
     for rs in RegionStep.objects.filter(region_id__in=ids).select_related("step"):
         region_steps[rs.region_id][rs.step_id] = rs
+    evidence = evidence_for(ids)
     decisions = defaultdict(lambda: defaultdict(list))
     for decision in Decision.objects.filter(region_id__in=ids).order_by(
         "decided_on", "recorded_at", "id"
@@ -180,15 +182,18 @@ def build_dashboard(
             if rs is None:  # a region created without its steps; show it as not started
                 rs = RegionStep(region=region, step=step)
             rs.step = step
+            # The same state the region's step track shows (steps/step_state.py).
+            rs.state = step_state(rs.status, evidence.get((region.pk, step.code), ""))
+            running = rs.state.status == StepStatus.IN_PROGRESS
             cell = StepCell(
                 region_step=rs,
                 planned_days=step.planned_duration_days,
                 days_spent=rs.days_spent(today),
-                days_late=rs.days_late(today),
-                overdue=rs.is_overdue(today),
+                days_late=0 if rs.state.evidence else rs.days_late(today),
+                overdue=running and rs.is_overdue(today),
             )
             columns.append(cell)
-            if rs.status == StepStatus.IN_PROGRESS:
+            if running:
                 in_progress.append(cell)
             point = point_after.get(step.pk)
             if point is not None:
@@ -231,7 +236,8 @@ def missing_sectors(rows, steps) -> dict:
     missing = {}
     for row in rows:
         focus = row.current or next(
-            (c for c in row.cells if c.region_step.status == StepStatus.NOT_STARTED), None
+            (c for c in row.cells if state_of(c.region_step).status == StepStatus.NOT_STARTED),
+            None,
         )
         if focus is None:
             continue

@@ -4,15 +4,18 @@ leader accepts or rejects each amendment with a reason, and the summary locks.""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from regions.submissions import submit_once
+
 from .. import services
 from ..access import get_minutes_review_by_token, get_session_for_user, sessions_for_user
 from ..forms import AmendmentDecisionForm, AmendmentForm, MinutesForm
-from ..models import AmendmentOutcome, MinutesAmendment
+from ..models import AmendmentOutcome, MinutesAmendment, MinutesReview
 from .records import _section
 
 
@@ -23,11 +26,19 @@ def minutes_publish(request, pk):
     form = MinutesForm(request.POST, prefix="minutes")
     if form.is_valid():
         try:
-            services.minutes_publish(
-                session=session,
-                summary=form.cleaned_data["summary"],
-                deadline=form.cleaned_data["deadline"],
+            # Publishing twice would make two numbered revisions and mail everyone twice.
+            submit_once(
                 user=request.user,
+                key=form.submission_key,
+                create=lambda: (
+                    services.minutes_publish(
+                        session=session,
+                        summary=form.cleaned_data["summary"],
+                        deadline=form.cleaned_data["deadline"],
+                        user=request.user,
+                    ),
+                    "",
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -49,11 +60,18 @@ def amendment_decide(request, pk):
     form = AmendmentDecisionForm(request.POST, prefix=f"amendment-{amendment.pk}")
     if form.is_valid():
         try:
-            services.amendment_decide(
-                amendment=amendment,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
+            submit_once(
                 user=request.user,
+                key=form.submission_key,
+                create=lambda: (
+                    services.amendment_decide(
+                        amendment=amendment,
+                        outcome=form.cleaned_data["outcome"],
+                        reason=form.cleaned_data["reason"],
+                        user=request.user,
+                    ),
+                    "",
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -83,9 +101,14 @@ def minutes_review(request, token):
             form = AmendmentForm(request.POST)
             if form.is_valid():
                 try:
-                    amendment = services.minutes_amend(
-                        review=review, text=form.cleaned_data["text"]
-                    )
+                    # No login on this page, so no user to store a one-time key for: the
+                    # attendee's review row is the lock instead, and the same proposal sent
+                    # twice is one amendment (services.minutes_amend).
+                    with transaction.atomic():
+                        MinutesReview.objects.select_for_update().get(pk=review.pk)
+                        amendment = services.minutes_amend(
+                            review=review, text=form.cleaned_data["text"]
+                        )
                 except ValidationError as error:
                     form.add_error("text", error)
                     status = 422

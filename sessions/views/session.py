@@ -348,7 +348,7 @@ def session_page_context(request, session, **extra) -> dict:
         context["can_code"] = can_code(user)
         if context["can_code"]:
             # Listed once, for every note's code menu (iterating the field queries each time).
-            context["code_choices"] = list(CodingForm().fields["code"].choices)[1:]
+            context["code_choices"] = CodingForm().code_choices()
     context.update(extra)
     return context
 

@@ -22,6 +22,9 @@ from django_htmx.http import reselect, reswap, retarget
 
 from regions.access import can_edit_region, get_region_for_user
 from regions.submissions import submit_once
+from roadmap_site.audit import bin
+from roadmap_site.audit.bin import binned_message
+from roadmap_site.audit.models import BinKind
 from roadmap_site.formatting import money
 
 from .. import business_case as bc
@@ -330,8 +333,12 @@ def scenario_copy(request, region_id, scenario_id):
 @require_POST
 def scenario_delete(request, region_id, scenario_id):
     region, scenario = _scenario(request, region_id, scenario_id)
-    scenario.delete()
-    return _answer(request, region, flash=_("Scenario removed."))
+    # To the region's bin with its costs and savings, like a session: restored from there.
+    try:
+        entry = bin.move_to_bin(scenario, kind=BinKind.SCENARIO, region=region, by=request.user)
+    except bin.BinError as error:
+        return _answer(request, region, error=str(error))
+    return _answer(request, region, flash=binned_message(entry))
 
 
 @login_required
@@ -411,25 +418,37 @@ def item_delete(request, region_id, scenario_id, kind, item_id):
     model = {"cost": ScenarioCost, "benefit": ScenarioBenefit}.get(kind)
     if model is None:
         raise Http404("No such item.")
-    get_object_or_404(model, pk=item_id, scenario=scenario).delete()
-    return _answer(request, region)
+    item = get_object_or_404(model, pk=item_id, scenario=scenario)
+    try:
+        entry = bin.move_to_bin(item, kind=BinKind.SCENARIO_ITEM, region=region, by=request.user)
+    except bin.BinError as error:
+        return _answer(request, region, error=str(error))
+    return _answer(request, region, flash=binned_message(entry))
 
 
 @login_required
 @require_POST
 def split_update(request, region_id, scenario_id):
     region, scenario = _scenario(request, region_id, scenario_id)
-    form = SplitForm(
-        request.POST,
-        prefix=f"s{scenario.pk}-split",
-        organisations=region_organisations(region),
-        scenario=scenario,
-    )
-    if not form.is_valid():
-        return _answer(request, region, bound={("split", scenario.pk): form}, status=422)
-    scenario.split_kind = form.cleaned_data["kind"]
-    scenario.split_percentages = form.cleaned_data["percentages"]
-    scenario.save(update_fields=["split_kind", "split_percentages", "updated_at"])
+    organisations = region_organisations(region)
+    with transaction.atomic():
+        # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        form = SplitForm(
+            request.POST,
+            prefix=f"s{scenario.pk}-split",
+            organisations=organisations,
+            scenario=scenario,
+        )
+        saved = form.is_valid()
+        if saved:
+            scenario.split_kind = form.cleaned_data["kind"]
+            scenario.split_percentages = form.chosen_percentages()
+            scenario.save(update_fields=["split_kind", "split_percentages", "updated_at"])
+    if not saved:
+        return _answer(
+            request, region, bound={("split", scenario.pk): form}, status=form.answer_status
+        )
     return _answer(request, region, flash=_("Savings split saved."))
 
 
@@ -457,12 +476,17 @@ def outcome_add(request, region_id, scenario_id):
     form = OutcomeForm(request.POST, prefix=f"s{scenario.pk}-outcome", scenario=scenario)
     if not form.is_valid():
         return _answer(request, region, bound={("outcome", scenario.pk): form}, status=422)
-    ScenarioOutcome.objects.create(
-        scenario=scenario,
-        name=form.cleaned_data["name"],
-        expected_clients=form.cleaned_data["expected_clients"],
-        order=scenario.outcomes.count(),
-    )
+
+    def create():
+        outcome = ScenarioOutcome.objects.create(
+            scenario=scenario,
+            name=form.cleaned_data["name"],
+            expected_clients=form.cleaned_data["expected_clients"],
+            order=scenario.outcomes.count(),
+        )
+        return outcome, ""
+
+    submit_once(user=request.user, key=form.submission_key, create=create)
     return _answer(request, region, flash=_("Client outcome added."))
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from regions.access import can_edit_region, get_region_for_user
+from regions.submissions import submit_once
 
 from .. import charts, monitoring
 from ..deliverable_forms import IndicatorForm, MeasurementImportForm
@@ -198,21 +199,33 @@ def monitoring_setup(request, region_id):
 def indicator_save(request, region_id, indicator_id=None):
     """Add an indicator of the region's own (no id), or change one."""
     region = get_region_for_user(request.user, region_id, write=True)
-    instance = None
-    if indicator_id is not None:
-        instance = get_object_or_404(Indicator, pk=indicator_id, region=region)
-    form = IndicatorForm(
-        request.POST,
-        instance=instance,
-        region=region,
-        prefix=f"i{indicator_id}" if indicator_id else "new-indicator",
-    )
-    if not form.is_valid():
-        return _answer(request, region, bound={("indicator", indicator_id): form}, status=422)
-    if instance is None:
-        form.instance.region = region
-        form.instance.order = Indicator.objects.filter(region=region).count()
-    form.save()
+    if indicator_id is None:
+        form = IndicatorForm(request.POST, region=region, prefix="new-indicator")
+        if not form.is_valid():
+            return _answer(request, region, bound={("indicator", None): form}, status=422)
+
+        def create():
+            form.instance.region = region
+            form.instance.order = Indicator.objects.filter(region=region).count()
+            return form.save(), ""
+
+        submit_once(user=request.user, key=form.submission_key, create=create)
+        return _answer(request, region, flash=_("Indicator saved."))
+    with transaction.atomic():
+        # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+        instance = get_object_or_404(
+            Indicator.objects.select_for_update(), pk=indicator_id, region=region
+        )
+        form = IndicatorForm(
+            request.POST, instance=instance, region=region, prefix=f"i{indicator_id}"
+        )
+        saved = form.is_valid()
+        if saved:
+            form.save()
+    if not saved:
+        return _answer(
+            request, region, bound={("indicator", indicator_id): form}, status=form.answer_status
+        )
     return _answer(request, region, flash=_("Indicator saved."))
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from regions.access import can_edit_region, can_read_field_notes, get_region_for_user
 from regions.models import Organisation
+from regions.submissions import submit_once
 
 from ..deliverable_forms import (
     ChooseInterventionForm,
@@ -177,7 +178,16 @@ def intervention_choose(request, region_id):
     if not form.is_valid():
         return _answer(request, region, bound={"choose": form}, status=422)
     intervention = next(i for i in available if i.pk == form.cleaned_data["intervention"])
-    _choose(region, intervention, form.cleaned_data["delivered_by"], form.cleaned_data["note"])
+    submit_once(
+        user=request.user,
+        key=form.submission_key,
+        create=lambda: (
+            _choose(
+                region, intervention, form.cleaned_data["delivered_by"], form.cleaned_data["note"]
+            ),
+            "",
+        ),
+    )
     return _answer(request, region, flash=_("%(code)s chosen.") % {"code": intervention.code})
 
 
@@ -188,15 +198,19 @@ def intervention_own(request, region_id):
     region = get_region_for_user(request.user, region_id, write=True)
     form = OwnInterventionForm(request.POST, prefix="own")
     if form.is_valid():
+
+        def create():
+            intervention = Intervention.objects.create(region=region, **form.cleaned_data)
+            _choose(region, intervention, [], "")
+            return intervention, ""
+
         try:
-            with transaction.atomic():
-                intervention = Intervention.objects.create(region=region, **form.cleaned_data)
-                _choose(region, intervention, [], "")
+            submit_once(user=request.user, key=form.submission_key, create=create)
         except IntegrityError:
             form.add_error("code", _("The region already has an intervention with this name."))
         else:
             return _answer(
-                request, region, flash=_("%(code)s added.") % {"code": intervention.code}
+                request, region, flash=_("%(code)s added.") % {"code": form.cleaned_data["code"]}
             )
     return _answer(request, region, bound={"own": form}, status=422)
 

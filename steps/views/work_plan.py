@@ -13,6 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from regions.access import can_edit_region, get_region_for_user
 from regions.submissions import submit_once
+from roadmap_site.audit import bin
+from roadmap_site.audit.bin import binned_message
+from roadmap_site.audit.models import BinKind
 
 from .. import services, work_plans
 from ..deliverable_forms import ActivityForm, MilestoneForm, PublishForm
@@ -163,8 +166,15 @@ def work_plan_item_delete(request, region_id, kind, item_id):
     model = {"activity": Activity, "milestone": Milestone}.get(kind)
     if model is None:
         raise Http404("No such item.")
-    get_object_or_404(model, pk=item_id, work_plan__region=region).delete()
-    return _answer(request, region)
+    item = get_object_or_404(model, pk=item_id, work_plan__region=region)
+    if kind == "milestone":
+        item.delete()  # a date and a title: nothing to keep
+        return _answer(request, region)
+    try:
+        entry = bin.move_to_bin(item, kind=BinKind.ACTIVITY, region=region, by=request.user)
+    except bin.BinError as error:
+        return _answer(request, region, flash=str(error))
+    return _answer(request, region, flash=binned_message(entry))
 
 
 @login_required

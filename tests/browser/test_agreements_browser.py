@@ -34,7 +34,6 @@ def test_stakeholder_downloads_and_approves_and_the_project_leader_sees_agreed(
     expect(page.locator("h1")).to_have_text("Rivierenland-Oost")
     card = page.locator(f"#agreement-{agreement.pk}")
     expect(card).to_contain_text("in consultation")
-    expect(card).to_contain_text("You approve for GGZ Rivierenland.")
     card.get_by_role("button", name="Agreement PDF (version 1)").click()
     download_link = card.get_by_role("link", name="Download PDF")
     expect(download_link).to_be_visible(timeout=8000)
@@ -50,7 +49,11 @@ def test_stakeholder_downloads_and_approves_and_the_project_leader_sees_agreed(
         assert party in text
     screenshot("portal-stakeholder")
 
-    card.get_by_role("button", name="Approve version 1").click()
+    # Approving binds the organisation: it asks once, saying what is approved.
+    card.locator("summary", has_text="Approve version 1…").click()
+    expect(card.locator(".approve-what")).to_contain_text("version 1 of")
+    expect(card.locator(".approve-what")).to_contain_text("This binds GGZ Rivierenland.")
+    card.get_by_role("button", name="Yes, approve version 1").click()
     expect(page.locator(".messages")).to_contain_text("Approval of version 1 recorded")
     expect(card.locator(".badge")).to_have_text("agreed")
 

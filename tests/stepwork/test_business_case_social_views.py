@@ -88,10 +88,10 @@ def test_adding_a_saving_with_deflators_and_a_kind(client, rpl, region, pilot, o
             f"{prefix}-organisation": orgs["ssi"].pk,
             f"{prefix}-monthly_amount": "100",
             f"{prefix}-kind": "economic",
-            f"{prefix}-deadweight": "0.2",
-            f"{prefix}-attribution": "0.1",
+            f"{prefix}-deadweight": "20",
+            f"{prefix}-attribution": "10",
             f"{prefix}-displacement": "",
-            f"{prefix}-drop_off": "0.05",
+            f"{prefix}-drop_off": "5",
             f"{prefix}-duration_months": "24",
         },
     )
@@ -107,7 +107,7 @@ def test_adding_a_saving_with_deflators_and_a_kind(client, rpl, region, pilot, o
 
 @pytest.mark.parametrize(
     "field, value",
-    [("deadweight", "1.5"), ("drop_off", "-0.1"), ("kind", "moral"), ("duration_months", "0")],
+    [("deadweight", "150"), ("drop_off", "-10"), ("kind", "moral"), ("duration_months", "0")],
 )
 def test_impossible_deflators_are_refused(client, rpl, region, pilot, orgs, field, value):
     client.force_login(rpl)
@@ -132,8 +132,8 @@ def test_a_new_scenario_starts_at_the_mkba_rate(client, rpl, region):
     "preset, typed, expected",
     [
         ("0.035", "0", "0.035"),
-        ("0", "0.05", "0"),
-        ("other", "0.05", "0.05"),
+        ("0", "5", "0"),
+        ("other", "5", "0.05"),
         ("0.0225", "", "0.0225"),
     ],
 )
@@ -159,7 +159,7 @@ def test_the_form_shows_which_preset_a_stored_rate_is(client, rpl, region, orgs)
 def test_optimism_bias_is_saved_and_explained(client, rpl, region, pilot):
     client.force_login(rpl)
     data = scenario_data(
-        f"s{pilot.pk}", cost_uplift="0.2", benefit_reduction="0.25", benefit_delay_months="3"
+        f"s{pilot.pk}", cost_uplift="20", benefit_reduction="25", benefit_delay_months="3"
     )
     assert client.post(url(region, f"scenarios/{pilot.pk}/"), data).status_code == 302
     pilot.refresh_from_db()

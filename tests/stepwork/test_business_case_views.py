@@ -22,7 +22,7 @@ def scenario_data(prefix, **overrides):
     data = {
         "name": "Pilot",
         "clients": "10",
-        "success_rate": "0.4",
+        "success_rate": "40",
         "lag_months": "6",
         "horizon_months": "36",
         "intervention_months": "12",
@@ -66,7 +66,7 @@ def test_editing_the_success_rate_updates_the_figures_with_htmx(client, rpl, reg
     client.force_login(rpl)
     response = client.post(
         url(region, f"scenarios/{pilot.pk}/"),
-        scenario_data(f"s{pilot.pk}", success_rate="0.5"),
+        scenario_data(f"s{pilot.pk}", success_rate="50"),
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -79,13 +79,13 @@ def test_a_bad_parameter_answers_422_and_keeps_what_was_typed(client, rpl, regio
     client.force_login(rpl)
     response = client.post(
         url(region, f"scenarios/{pilot.pk}/"),
-        scenario_data(f"s{pilot.pk}", success_rate="1.5", name="Typed name"),
+        scenario_data(f"s{pilot.pk}", success_rate="150", name="Typed name"),
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
     body = response.content.decode()
     assert 'value="Typed name"' in body
-    assert 'value="1.5"' in body
+    assert 'value="150"' in body
     pilot.refresh_from_db()
     assert pilot.success_rate == Decimal("0.4")
 

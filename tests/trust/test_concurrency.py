@@ -80,7 +80,7 @@ def test_a_stale_scenario_save_of_another_field_keeps_the_first_change(
     action, (npl_form, rpl_form) = _scenario_forms(region, scenario, npl_client, rpl_client)
     npl_form[first(npl_form, "-clients")] = ["40"]
     assert npl_client.post(action, npl_form).status_code in {200, 302}
-    rpl_form[first(rpl_form, "-success_rate")] = ["0.5"]
+    rpl_form[first(rpl_form, "-success_rate")] = ["50"]
     assert rpl_client.post(action, rpl_form).status_code in {200, 302}
     scenario.refresh_from_db()
     assert (scenario.clients, scenario.success_rate) == (40, Decimal("0.5"))
@@ -562,7 +562,7 @@ def test_stale_scenario_saves_at_once_lose_neither_change(two_leaders):
     scenario = make_scenario(region, made, clients=111)
     action, (form_a, form_b) = _scenario_forms(region, scenario, a, b)
     form_a[first(form_a, "-clients")] = ["40"]
-    form_b[first(form_b, "-success_rate")] = ["0.5"]
+    form_b[first(form_b, "-success_rate")] = ["50"]
     answers = at_once((a, action, form_a), (b, action, form_b))
     assert all(r.status_code < 400 for r in answers)
     scenario.refresh_from_db()

@@ -46,6 +46,9 @@ def home(request):
     if role == Role.REGIONAL_PROJECT_LEADER:
         return _only_region_or_list(request.user)
 
+    if role == Role.RESEARCHER:
+        return redirect("sessions:notes_to_code")
+
     return redirect("regions:list")
 
 
