@@ -20,7 +20,7 @@ from regions import services
 from regions.access import can_edit_region, get_region_for_user, role_of
 from regions.models import RegionOrganisation, RegionStakeholder, Role, Stakeholder
 from regions.selectors import ever_members
-from regions.submissions import submit_once
+from regions.submissions import earlier_answer, submit_once
 
 from ..group_forms import (
     AsOfForm,
@@ -89,6 +89,10 @@ def _refused(form, error) -> None:
 def member_add(request, pk):
     region = _readable_region(request, pk, write=True)
     form = MemberForm(request.POST, prefix="member")
+    earlier = earlier_answer(user=request.user, key=form.submission_key_posted())
+    if earlier:
+        # Sent twice: a new organisation typed on the form exists since the first post.
+        return redirect(earlier)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,6 +126,10 @@ def member_add(request, pk):
 def organisation_add(request, pk):
     region = _readable_region(request, pk, write=True)
     form = OrganisationJoinForm(request.POST, prefix="org")
+    earlier = earlier_answer(user=request.user, key=form.submission_key_posted())
+    if earlier:
+        # Sent twice: the form would now refuse the new organisation's name as taken.
+        return redirect(earlier)
     if form.is_valid():
         data = form.cleaned_data
         try:

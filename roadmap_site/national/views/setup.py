@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from regions.access import get_region_for_user, is_national
 from regions.models import Region
-from regions.submissions import submit_once
+from regions.submissions import earlier_answer, submit_once
 from steps.models import Step
 from steps.requirements import region_chose_own, requirements_for
 
@@ -63,7 +63,8 @@ def _save(request, form):
             region_setup.region_save(
                 region=region,
                 leader=leader,
-                researchers=form.cleaned_data["researchers"],
+                # Absent when this form left them as they were (a stale form keeps theirs).
+                researchers=form.cleaned_data.get("researchers"),
                 by=request.user,
             )
     except ValidationError as error:
@@ -84,6 +85,10 @@ def region_create(request):
     if request.method != "POST":
         return _form_page(request, RegionForm())
     form = RegionForm(request.POST)
+    earlier = earlier_answer(user=request.user, key=form.submission_key_posted())
+    if earlier:
+        # Sent twice: the first post made the region, whose code the form would now refuse.
+        return redirect(earlier)
     if form.is_valid():
         outcome = {}
 
