@@ -6,7 +6,9 @@ Every view and queryset that touches region data goes through these helpers. Out
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Region, Role
 
@@ -48,7 +50,13 @@ def visible_regions(user):
     if role == Role.RESEARCHER:
         return regions.filter(researchers=user)
     if role == Role.STAKEHOLDER:
-        return regions.filter(memberships__stakeholder__user=user).distinct()
+        # A period that has ended no longer opens the region: someone who left the group
+        # reads nothing of it after; one who is yet to join may already look.
+        today = timezone.localdate()
+        return regions.filter(
+            Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today),
+            memberships__stakeholder__user=user,
+        ).distinct()
     return regions.none()
 
 

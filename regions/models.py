@@ -151,11 +151,25 @@ class Region(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # A labour market region is set up once; regions without a code yet may be many.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="unique_region_code",
+                violation_error_message=_("This labour market region code is used already."),
+            )
+        ]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
     def __str__(self):
         return self.name
+
+    @property
+    def takes_new_sessions(self) -> bool:
+        """A stopped or completed region's roadmap is over: nothing new is planned in it."""
+        return self.status not in {RegionStatus.STOPPED, RegionStatus.COMPLETED}
 
     @transaction.atomic
     def hand_over(self, new_owner, *, by=None, note="", on=None):
@@ -198,7 +212,8 @@ class RegionOwnership(models.Model):
 
 
 class RegionOrganisation(models.Model):
-    """An organisation taking part in a region's roadmap."""
+    """One period of an organisation taking part in a region's roadmap. An organisation
+    that leaves and comes back has a second period; the first stays as it was."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="participations")
     organisation = models.ForeignKey(
@@ -209,10 +224,22 @@ class RegionOrganisation(models.Model):
 
     class Meta:
         constraints = [
+            # One open period per organisation and region; earlier periods stay as history.
             models.UniqueConstraint(
-                fields=["region", "organisation"], name="unique_region_organisation"
-            )
+                fields=["region", "organisation"],
+                condition=models.Q(left_on__isnull=True),
+                name="one_open_participation",
+                violation_error_message=_("This organisation takes part in the region already."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="participation_left_after_joined",
+                violation_error_message=_("The left date is before the joined date."),
+            ),
         ]
+        ordering = ["joined_on", "id"]
         verbose_name = _("participating organisation")
         verbose_name_plural = _("participating organisations")
 

@@ -62,20 +62,31 @@ def _check_no_overlap(region, stakeholder, joined_on, field="joined_on"):
 
 
 def _participate(region, organisation, on):
-    """The organisation takes part from ``on`` unless it takes part already."""
-    participation = RegionOrganisation.objects.filter(
-        region=region, organisation=organisation
-    ).first()
-    if participation is None:
-        return RegionOrganisation.objects.create(
-            region=region, organisation=organisation, joined_on=on
+    """The organisation takes part from ``on`` unless it takes part already. One that left
+    and comes back gets a new period: the earlier one stays as it was, so the group page
+    and the history show both."""
+    participation = (
+        RegionOrganisation.objects.select_for_update()
+        .filter(region=region, organisation=organisation, left_on__isnull=True)
+        .first()
+    )
+    if participation is not None:
+        return participation
+    last = (
+        RegionOrganisation.objects.filter(region=region, organisation=organisation)
+        .order_by("-left_on")
+        .first()
+    )
+    if last and on and on < last.left_on:
+        raise ValidationError(
+            {
+                "joined_on": _(
+                    "%(name)s took part until %(left)s; a new period starts on or after that day."
+                )
+                % {"name": organisation.name, "left": last.left_on.isoformat()}
+            }
         )
-    if participation.left_on is not None:
-        # Back in the region: the participation row is one per organisation, so its
-        # earlier period is kept in the row's history.
-        participation.joined_on, participation.left_on = on, None
-        participation.save(update_fields=["joined_on", "left_on"])
-    return participation
+    return RegionOrganisation.objects.create(region=region, organisation=organisation, joined_on=on)
 
 
 @transaction.atomic
@@ -92,6 +103,12 @@ def organisation_join(
 
 @transaction.atomic
 def organisation_leave(*, participation: RegionOrganisation, left_on: datetime.date) -> None:
+    participation = RegionOrganisation.objects.select_for_update().get(pk=participation.pk)
+    if participation.left_on is not None:
+        raise ValidationError(
+            _("%(name)s stopped taking part on %(left)s already.")
+            % {"name": participation.organisation.name, "left": participation.left_on.isoformat()}
+        )
     _check_period(participation.joined_on, left_on)
     participation.left_on = left_on
     participation.save(update_fields=["left_on"])

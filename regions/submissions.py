@@ -40,3 +40,11 @@ def submit_once(*, user, key, create) -> Submitted:
         entry.answer = str(answer)[:500]
         entry.save(update_fields=["answer"])
     return Submitted(answer=answer, first=True, result=result)
+
+
+def earlier_answer(*, user, key) -> str | None:
+    """What the first post of ``key`` answered, or None. For forms whose validation would
+    refuse their own repeat (a name or code the first post took): asked before validating."""
+    if key is None:
+        return None
+    return SubmissionKey.objects.filter(user=user, key=key).values_list("answer", flat=True).first()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from regions.models import RegionStakeholder, Stakeholder
 from regions.selectors import member_at_session_exists, membership_on_q, seats
-from steps.models import Step, StepRequirement
+from steps.models import RegionStepRequirement, Step, StepRequirement
 
 from .models import (
     ActionItem,
@@ -37,7 +37,9 @@ class MissingForStep:
         return ", ".join(person.name for person in self.declined)
 
 
-def missing_representatives(steps, stakeholders, declined=()) -> list[MissingForStep]:
+def missing_representatives(
+    steps, stakeholders, declined=(), *, region=None
+) -> list[MissingForStep]:
     """For each step, the requirements (sector, function level) that none of
     ``stakeholders`` meets. Steps whose requirements are all met are left out.
 
@@ -47,6 +49,9 @@ def missing_representatives(steps, stakeholders, declined=()) -> list[MissingFor
     ``stakeholders`` are Stakeholder objects with their organisation loaded (or anything
     with ``organisation.sector`` and ``function_level``). One query for the requirements,
     none if the steps came with ``requirements`` prefetched.
+
+    With ``region``, the steps for which that region chose its own requirements use those
+    instead of the programme's defaults (``steps.requirements``; one more query).
     """
     steps = list(steps)
     if not steps:
@@ -62,6 +67,13 @@ def missing_representatives(steps, stakeholders, declined=()) -> list[MissingFor
         by_step = defaultdict(list)
         for requirement in StepRequirement.objects.filter(step__in=steps).order_by("id"):
             by_step[requirement.step_id].append(requirement)
+    if region is not None:
+        own = defaultdict(list)
+        for requirement in RegionStepRequirement.objects.filter(
+            region=region, step__in=steps
+        ).order_by("id"):
+            own[requirement.step_id].append(requirement)
+        by_step = {step.pk: own.get(step.pk) or by_step[step.pk] for step in steps}
     declined = list(declined)
     result = []
     for step in sorted(steps, key=lambda s: s.order):
@@ -92,7 +104,7 @@ def missing_in_held_sessions(region, step) -> list:
             status=AttendanceStatus.PRESENT,
         ).values("stakeholder_id")
     ).select_related("organisation")
-    missing = missing_representatives([step], present)
+    missing = missing_representatives([step], present, region=region)
     return missing[0].requirements if missing else []
 
 

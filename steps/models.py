@@ -52,8 +52,29 @@ class Step(models.Model):
         return gettext(self.deliverables)
 
 
-class StepRequirement(models.Model):
-    """A sector (at a function level, or any level) that must take part in a step."""
+class RequirementRules:
+    """What a requirement says and whether people meet it: the same for the programme's
+    defaults and a region's own."""
+
+    def describe(self) -> str:
+        if self.function_level:
+            return _("%(sector)s (%(level)s level)") % {
+                "sector": self.get_sector_display(),
+                "level": self.get_function_level_display(),
+            }
+        return str(self.get_sector_display())
+
+    def is_met_by(self, people) -> bool:
+        """``people`` is an iterable of (sector, function_level) pairs."""
+        return any(
+            sector == self.sector and (not self.function_level or level == self.function_level)
+            for sector, level in people
+        )
+
+
+class StepRequirement(RequirementRules, models.Model):
+    """A sector (at a function level, or any level) that must take part in a step: the
+    programme's default, for every region that has not chosen its own for the step."""
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="requirements")
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
@@ -78,20 +99,35 @@ class StepRequirement(models.Model):
     def __str__(self):
         return f"{self.step.code}: {self.describe()}"
 
-    def describe(self) -> str:
-        if self.function_level:
-            return _("%(sector)s (%(level)s level)") % {
-                "sector": self.get_sector_display(),
-                "level": self.get_function_level_display(),
-            }
-        return str(self.get_sector_display())
 
-    def is_met_by(self, people) -> bool:
-        """``people`` is an iterable of (sector, function_level) pairs."""
-        return any(
-            sector == self.sector and (not self.function_level or level == self.function_level)
-            for sector, level in people
-        )
+class RegionStepRequirement(RequirementRules, models.Model):
+    """A region's own requirement for a step. A region with any of these for a step uses
+    them instead of the programme's defaults for that step (``steps.requirements``)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="step_requirements")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="region_requirements")
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    function_level = models.CharField(
+        _("function level"),
+        max_length=20,
+        choices=FunctionLevel.choices,
+        blank=True,
+        help_text=_("Empty: any level will do."),
+    )
+
+    class Meta:
+        ordering = ["step__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "step", "sector", "function_level"],
+                name="unique_region_step_requirement",
+            )
+        ]
+        verbose_name = _("region's step requirement")
+        verbose_name_plural = _("region's step requirements")
+
+    def __str__(self):
+        return f"{self.region}, {self.step.code}: {self.describe()}"
 
 
 class DecisionPoint(models.Model):

@@ -29,6 +29,7 @@ WATCHED = [
     "regions.InterventionAdoption",
     "steps.Step",
     "steps.StepRequirement",
+    "steps.RegionStepRequirement",
     "steps.RegionStep",
     "steps.Decision",
     "steps.TargetGroup",

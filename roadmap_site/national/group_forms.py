@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Grade, Organisation, RegionStakeholder, Sector, Stakeholder
 from regions.selectors import ever_members
-from roadmap_site.concurrency import GuardedForm
+from roadmap_site.concurrency import GuardedForm, plain
 from roadmap_site.widgets import DateInput
 from sessions.forms import StakeholderInlineForm
 
@@ -54,8 +54,9 @@ class MembershipForm(forms.ModelForm):
         widgets = {"joined_on": DateInput, "left_on": DateInput}
 
 
-class StakeholderDetailsForm(forms.ModelForm):
-    """Correct a person's details; the earlier values stay in the person's history."""
+class StakeholderDetailsForm(GuardedForm, forms.ModelForm):
+    """Correct a person's details; the earlier values stay in the person's history. A
+    stale correction keeps what others changed meanwhile, or shows the conflict (409)."""
 
     class Meta:
         model = Stakeholder
@@ -66,7 +67,9 @@ class StakeholderDetailsForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
 
 
-class OrganisationJoinForm(forms.Form):
+class OrganisationJoinForm(GuardedForm, forms.Form):
+    """Carries a one-time key: the same post twice adds the organisation once."""
+
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
     )
@@ -95,8 +98,20 @@ class OrganisationJoinForm(forms.Form):
         return cleaned
 
 
-class OrganisationLeaveForm(forms.Form):
+class OrganisationLeaveForm(GuardedForm, forms.Form):
+    """Checked against the period as the page showed it (``version_of``): when someone
+    else ended it meanwhile on another date, the save is a conflict (409)."""
+
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
+
+    def __init__(self, *args, participation, **kwargs):
+        super().__init__(*args, version_of=participation, **kwargs)
+        if not self.is_bound and participation.left_on is None:
+            self.initial["left_on"] = timezone.localdate()
+
+    def current_plain(self):
+        # Today's date is an offer, not the period's value: compare with what it holds.
+        return {"left_on": plain(self.version_of.left_on)}
 
 
 class AsOfForm(forms.Form):

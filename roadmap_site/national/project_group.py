@@ -75,7 +75,7 @@ def project_group(region, on: datetime.date) -> ProjectGroup:
     organisations = list(
         RegionOrganisation.objects.filter(region=region)
         .select_related("organisation")
-        .order_by("organisation__name")
+        .order_by("organisation__name", "joined_on", "id")
     )
     return ProjectGroup(
         on=on,

@@ -3,12 +3,24 @@ from django.urls import path
 from .views import group as group_views
 from .views import influence as influence_views
 from .views import regions as views
+from .views import setup as setup_views
 
 app_name = "regions"
 
 urlpatterns = [
     path("", views.region_list, name="list"),
     path("<int:pk>/", views.region_detail, name="detail"),
+    # Region setup (the national project leader)
+    path("new/", setup_views.region_create, name="create"),
+    path("import/", setup_views.region_import, name="import"),
+    path("import/apply/", setup_views.region_import_apply, name="import_apply"),
+    path("<int:pk>/setup/", setup_views.region_setup_page, name="setup"),
+    path("<int:pk>/status/", setup_views.region_status, name="status"),
+    path(
+        "<int:pk>/requirements/<str:step_code>/",
+        setup_views.region_requirements,
+        name="requirements",
+    ),
     path("<int:pk>/hand-over/", views.region_hand_over, name="hand_over"),
     path(
         "<int:pk>/context-events/new/",

@@ -128,15 +128,41 @@ def _missing_from_form(form) -> dict:
         people = [p for p in people if p.pk not in declined_ids]
     return {
         "steps_chosen": bool(step_ids),
-        "rows": missing_representatives(steps, people, declined=declined),
+        "rows": missing_representatives(steps, people, declined=declined, region=form.region),
         "one_on_one": kind == SessionKind.ONE_ON_ONE,
         "people": people,
+    }
+
+
+def _closed_region_message(region) -> str:
+    if region.status_since:
+        return _(
+            "%(region)s is %(status)s since %(date)s: its roadmap is over, so it takes no "
+            "new sessions."
+        ) % {
+            "region": region.name,
+            "status": region.get_status_display(),
+            "date": region.status_since.isoformat(),
+        }
+    return _("%(region)s is %(status)s: its roadmap is over, so it takes no new sessions.") % {
+        "region": region.name,
+        "status": region.get_status_display(),
     }
 
 
 @login_required
 def session_create(request, region_id):
     region = get_region_for_user(request.user, region_id, write=True)
+    if not region.takes_new_sessions:
+        refusal = _closed_region_message(region)
+        if request.method != "POST":
+            messages.error(request, refusal)
+            return redirect("regions:detail", region.pk)
+        # What was typed comes back with the reason, not a bare redirect.
+        form = SessionForm(request.POST, region=region)
+        form.is_valid()
+        form.add_error(None, refusal)
+        return _form_page(request, region, form, status=422)
     if request.method == "POST":
         form = SessionForm(request.POST, region=region)
         if form.is_valid():
@@ -242,7 +268,12 @@ def stakeholder_add(request, region_id):
         organisation = data["organisation"] or Organisation.objects.create(
             name=data["new_organisation"].strip(), sector=data["new_organisation_sector"]
         )
-        RegionOrganisation.objects.get_or_create(region=region, organisation=organisation)
+        if not RegionOrganisation.objects.filter(
+            region=region, organisation=organisation, left_on__isnull=True
+        ).exists():
+            RegionOrganisation.objects.create(
+                region=region, organisation=organisation, joined_on=timezone.localdate()
+            )
         stakeholder = Stakeholder.objects.create(
             name=data["name"],
             email=data["email"],
@@ -292,6 +323,7 @@ def session_page_context(request, session, **extra) -> dict:
                 steps,
                 who_counts(session, attendances),
                 declined=declined_invitees(session, attendances),
+                region=session.region,
             ),
             "one_on_one": session.kind == SessionKind.ONE_ON_ONE,
             "people": [a.stakeholder for a in attendances],

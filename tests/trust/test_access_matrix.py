@@ -139,6 +139,15 @@ MATRIX: dict[str, Entry] = {
     "regions:list": Entry(EVERYONE_LOGGED_IN),
     "regions:detail": Entry(READ_REGION, region_pk),
     "regions:hand_over": Entry(NATIONAL_ONLY_WRITE, region_pk, method="post"),
+    # Region setup: the national project leader only (docs/projectgroup.md).
+    "regions:create": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
+    "regions:import": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
+    "regions:import_apply": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), method="post"),
+    "regions:setup": Entry(NATIONAL_ONLY_WRITE, region_pk),
+    "regions:status": Entry(NATIONAL_ONLY_WRITE, region_pk, method="post"),
+    "regions:requirements": Entry(
+        NATIONAL_ONLY_WRITE, lambda world: {"pk": world["region"].pk, "step_code": "2b"}
+    ),
     "steps:start": Entry(WRITE_REGION, region_step("1"), method="post"),
     "steps:complete": Entry(WRITE_REGION, region_step("1"), method="post"),
     "steps:skip": Entry(WRITE_REGION, region_step("1"), method="post"),

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from agreements.briefing import newcomers
 from regions import services
 from regions.access import can_edit_region, get_region_for_user, role_of
-from regions.models import RegionOrganisation, RegionStakeholder, Role
+from regions.models import RegionOrganisation, RegionStakeholder, Role, Stakeholder
 from regions.selectors import ever_members
+from regions.submissions import earlier_answer, submit_once
 from steps.stakeholder_map import stakeholder_map
 
 from ..group_forms import (
@@ -83,24 +84,44 @@ def _apply(form, call):
     return True
 
 
+def _refused(form, error) -> None:
+    form.add_error(None, error)
+
+
 @login_required
 @require_POST
 def member_add(request, pk):
     region = _readable_region(request, pk, write=True)
     form = MemberForm(request.POST, prefix="member")
-    if form.is_valid() and _apply(
-        form,
-        lambda: services.member_add(
-            region=region,
-            joined_on=form.cleaned_data["joined_on"],
-            core_group=form.cleaned_data["core_group"],
-            **person_fields(form.cleaned_data),
-        ),
-    ):
-        messages.success(
-            request, _("%(name)s joined the project group.") % {"name": form.cleaned_data["name"]}
-        )
-        return redirect("regions:group", region.pk)
+    earlier = earlier_answer(user=request.user, key=form.submission_key_posted())
+    if earlier:
+        # Sent twice: a new organisation typed on the form exists since the first post.
+        return redirect(earlier)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            # The same post twice adds the person once (regions/submissions.py).
+            done = submit_once(
+                user=request.user,
+                key=form.submission_key,
+                create=lambda: (
+                    services.member_add(
+                        region=region,
+                        joined_on=data["joined_on"],
+                        core_group=data["core_group"],
+                        **person_fields(data),
+                    ),
+                    reverse("regions:group", args=[region.pk]),
+                ),
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            if done.first:
+                messages.success(
+                    request, _("%(name)s joined the project group.") % {"name": data["name"]}
+                )
+            return redirect(done.answer)
     return _page(request, region, status=422, member_form=form)
 
 
@@ -109,18 +130,33 @@ def member_add(request, pk):
 def organisation_add(request, pk):
     region = _readable_region(request, pk, write=True)
     form = OrganisationJoinForm(request.POST, prefix="org")
-    if form.is_valid() and _apply(
-        form,
-        lambda: services.organisation_join(
-            region=region,
-            organisation=form.cleaned_data["organisation"],
-            name=form.cleaned_data["new_organisation"],
-            sector=form.cleaned_data["new_organisation_sector"],
-            joined_on=form.cleaned_data["joined_on"],
-        ),
-    ):
-        messages.success(request, _("The organisation takes part in the region."))
-        return redirect("regions:group", region.pk)
+    earlier = earlier_answer(user=request.user, key=form.submission_key_posted())
+    if earlier:
+        # Sent twice: the form would now refuse the new organisation's name as taken.
+        return redirect(earlier)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = submit_once(
+                user=request.user,
+                key=form.submission_key,
+                create=lambda: (
+                    services.organisation_join(
+                        region=region,
+                        organisation=data["organisation"],
+                        name=data["new_organisation"],
+                        sector=data["new_organisation_sector"],
+                        joined_on=data["joined_on"],
+                    ),
+                    reverse("regions:group", args=[region.pk]),
+                ),
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            if done.first:
+                messages.success(request, _("The organisation takes part in the region."))
+            return redirect(done.answer)
     return _page(request, region, status=422, organisation_form=form)
 
 
@@ -237,14 +273,19 @@ def stakeholder_edit(request, pk, stakeholder_id):
     region = _readable_region(request, pk, write=True)
     stakeholder = get_object_or_404(ever_members(region), pk=stakeholder_id)
     if request.method == "POST":
-        form = StakeholderDetailsForm(request.POST, instance=stakeholder)
-        if form.is_valid():
-            form.save()
+        with transaction.atomic():
+            # Checked and saved under the row's lock: see roadmap_site/concurrency.py.
+            locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
+            form = StakeholderDetailsForm(request.POST, instance=locked)
+            saved = form.is_valid()
+            if saved:
+                form.save()
+        if saved:
             messages.success(
                 request, _("Details of %(name)s corrected.") % {"name": stakeholder.name}
             )
             return redirect("regions:group", region.pk)
-        status = 422
+        status = form.answer_status
     else:
         form, status = StakeholderDetailsForm(instance=stakeholder), 200
     return _action_page(
@@ -269,21 +310,31 @@ def organisation_leave(request, pk, participation_id):
         region=region,
     )
     if request.method == "POST":
-        form = OrganisationLeaveForm(request.POST)
-        if form.is_valid() and _apply(
-            form,
-            lambda: services.organisation_leave(
-                participation=participation, left_on=form.cleaned_data["left_on"]
-            ),
-        ):
+        saved = False
+        with transaction.atomic():
+            # Checked under the period's lock, against the period the page showed.
+            locked = (
+                RegionOrganisation.objects.select_for_update()
+                .select_related("organisation")
+                .get(pk=participation.pk)
+            )
+            form = OrganisationLeaveForm(request.POST, participation=locked)
+            if form.is_valid() and _apply(
+                form,
+                lambda: services.organisation_leave(
+                    participation=locked, left_on=form.cleaned_data["left_on"]
+                ),
+            ):
+                saved = True
+        if saved:
             messages.success(
                 request,
                 _("%(name)s no longer takes part.") % {"name": participation.organisation.name},
             )
             return redirect(reverse("regions:group", args=[region.pk]))
-        status = 422
+        status = form.answer_status
     else:
-        form = OrganisationLeaveForm(initial={"left_on": timezone.localdate()})
+        form = OrganisationLeaveForm(participation=participation)
         status = 200
     return _action_page(
         request,

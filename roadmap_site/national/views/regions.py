@@ -71,7 +71,11 @@ def region_list(request):
             )
         )
     )
-    return TemplateResponse(request, "regions/region_list.html", {"regions": regions})
+    return TemplateResponse(
+        request,
+        "regions/region_list.html",
+        {"regions": regions, "can_set_up": is_national(request.user)},
+    )
 
 
 @region_page
@@ -86,6 +90,7 @@ def region_page_context(request, region, bound=None) -> dict:
     context["context_events"] = region.context_events.all()[:10]
     if is_national(request.user):
         context["hand_over_form"] = HandOverForm(region=region)
+        context["can_set_up"] = True
     if can_edit_region(request.user, region):
         context["context_event_form"] = ContextEventForm(
             region=region, prefix="event", initial={"date": timezone.localdate()}
