@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..access import get_minutes_review_by_token, get_session_for_user, sessions_for_user
 from ..forms import AmendmentDecisionForm, AmendmentForm, MinutesForm
+from ..guard import review_texts
 from ..models import AmendmentOutcome, MinutesAmendment
 from .records import _section
 
@@ -22,10 +23,28 @@ def minutes_publish(request, pk):
     session = get_session_for_user(request.user, pk, write=True)
     form = MinutesForm(request.POST, prefix="minutes")
     if form.is_valid():
+        # The summary is mailed to every attendee: ask about personal data before it goes.
+        review = review_texts(
+            region=session.region,
+            texts={"summary": form.cleaned_data["summary"]},
+            data=request.POST,
+            user=request.user,
+            names=(),
+            audience="shared",
+        )
+        if review.pending:
+            return _section(
+                request,
+                session,
+                "minutes",
+                status=422,
+                minutes_form=form,
+                minutes_personal_data=review,
+            )
         try:
             services.minutes_publish(
                 session=session,
-                summary=form.cleaned_data["summary"],
+                summary=review.texts["summary"],
                 deadline=form.cleaned_data["deadline"],
                 user=request.user,
             )
