@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "roadmap_site.audit",
     "roadmap_site.national",
     "roadmap_site.mail",
+    "roadmap_site.privacy",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +295,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "session-reminders": {
         "task": "sessions.tasks.daily_session_mail",
         "schedule": crontab(minute=0, hour=7),
+    },
+    # What has outlived the retention period set by the national project leader is removed
+    # or anonymised, at night (roadmap_site/privacy/retention.py).
+    "purge-past-retention": {
+        "task": "roadmap_site.privacy.tasks.purge_past_retention",
+        "schedule": crontab(minute=30, hour=3),
     },
     # The steering board report of the month, ready on the board report page.
     "monthly-board-report": {
