@@ -61,7 +61,12 @@ def region_path(model, depth=3) -> str | None:
 def _outside_running_regions(queryset, period):
     if period.even_while_active:
         return queryset
-    path = region_path(queryset.model)
+    model = queryset.model
+    if getattr(model, "instance_type", model) is Region:
+        # The region's own history rows: the region is the row's object.
+        running = Region.objects.filter(status__in=RUNNING).values("pk")
+        return queryset.exclude(**{f"{Region._meta.pk.attname}__in": running})
+    path = region_path(model)
     if path is None:
         return queryset
     # Rows whose region is unknown (a mail to nobody's region) are not held back.

@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.urls import reverse
 
-from regions.models import RegionStatus
+from regions.models import Region, RegionStatus
 from roadmap_site.audit import bin
 from roadmap_site.audit.models import BinEntry
 from roadmap_site.mail.models import Message
@@ -187,3 +187,17 @@ def test_only_the_national_project_leader_sets_retention(client, rpl):
     client.force_login(rpl)
     url = reverse("admin:privacy_retentionperiod_changelist")
     assert client.get(url).status_code == 403
+
+
+def test_the_history_of_an_active_region_itself_is_kept(world, region, stopped):
+    region.description = "Both sectors already work together."
+    region.save()
+    stopped.description = "It never got past choosing an intervention."
+    stopped.save()
+    set_period(RetentionKind.HISTORY, 0)
+    with time_machine.travel(datetime.datetime(2040, 1, 1, tzinfo=AMS), tick=False):
+        retention.purge()
+    texts = dict(
+        Region.history.filter(description__gt="").values_list("id", "description").distinct()
+    )
+    assert region.pk in texts and stopped.pk not in texts
