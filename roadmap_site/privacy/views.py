@@ -7,9 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from agreements.rendering import pdf_from_html
 from regions.access import is_national
 from regions.models import Stakeholder
 
@@ -87,6 +91,30 @@ def person_export(request, pk):
         person_data.export_json(stakeholder), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="stakeholder-{stakeholder.pk}.json"'
+    return response
+
+
+@login_required
+def person_pdf(request, pk):
+    """The export as a readable document, laid out like the other PDFs. Rendered while the
+    national project leader waits: it is asked for rarely, and is not kept (a stored copy
+    would be one more copy of the person's data)."""
+    _national(request)
+    stakeholder = _stakeholder(pk)
+    data = person_data.stakeholder_export(stakeholder)
+    html = render_to_string(
+        "privacy/pdf/person.html",
+        {
+            "doc": {"title": stakeholder.name, "language": get_language()},
+            "document": {"kind": "person"},
+            "kind_label": _("What Roadmap keeps about a person"),
+            "generated_at": timezone.now(),
+            "data": data,
+        },
+    )
+    pdf, _pages = pdf_from_html(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="stakeholder-{stakeholder.pk}.pdf"'
     return response
 
 

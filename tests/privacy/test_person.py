@@ -16,6 +16,7 @@ from roadmap_site.privacy import person
 from sessions import services
 from sessions.models import ActionItem, Attendance, Session
 from tests.factories import OrganisationFactory, UserFactory, add_member
+from tests.pdfs import pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,14 @@ def test_the_export_holds_what_is_kept_about_them(client, npl, wilhelmina, regio
     assert "Download as JSON" in page and "Erase this person" in page
 
 
+def test_the_export_reads_as_a_pdf(client, npl, wilhelmina):
+    client.force_login(npl)
+    response = client.get(reverse("privacy:person_pdf", args=[wilhelmina.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_pages(response.content))
+    assert NAME in text and "Send the figures" in text and "Group" in text
+
+
 def test_erasure_asks_for_confirmation_first(client, npl, wilhelmina):
     client.force_login(npl)
     url = reverse("privacy:person_erase", args=[wilhelmina.pk])
@@ -141,6 +150,6 @@ def test_after_erasure_no_trace_of_the_name_or_address_is_left_in_the_database(
 @pytest.mark.parametrize("who", ["rpl", "researcher", "board", "stakeholder_user"])
 def test_only_the_national_project_leader_reaches_a_persons_data(client, request, who, wilhelmina):
     client.force_login(request.getfixturevalue(who))
-    for name in ("person", "person_export", "person_erase"):
+    for name in ("person", "person_export", "person_pdf", "person_erase"):
         assert client.get(reverse(f"privacy:{name}", args=[wilhelmina.pk])).status_code == 403
     assert client.get(reverse("privacy:people")).status_code == 403

@@ -440,6 +440,7 @@ MATRIX: dict[str, Entry] = {
     "privacy:people": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
     "privacy:person": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
     "privacy:person_export": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
+    "privacy:person_pdf": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
     "privacy:person_erase": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
     # Posting needs a stakeholder of the region (a 404 for the empty form): the page.
     "mail:portal_access": Entry(WRITE_REGION, region_id),
