@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "roadmap_site.audit",
     "roadmap_site.national",
     "roadmap_site.mail",
+    "roadmap_site.privacy",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +319,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "weekly-digest": {
         "task": "roadmap_site.mail.digest.weekly_digest",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
+    # What has outlived the retention period set by the national project leader is removed
+    # or anonymised, at night (roadmap_site/privacy/retention.py).
+    "purge-past-retention": {
+        "task": "roadmap_site.privacy.tasks.purge_past_retention",
+        "schedule": crontab(minute=30, hour=3),
     },
     # The steering board report of the month, ready on the board report page.
     "monthly-board-report": {

@@ -46,5 +46,6 @@ urlpatterns = [
     path("", include("roadmap_site.national.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("roadmap_site.audit.urls")),
+    path("", include("roadmap_site.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,9 @@
-"""The personal-data guard on field notes: flag, then replace or keep with a reason.
+"""The personal-data guard on free text: flag, then replace or keep with a reason.
+
+Field notes are checked for everything, stakeholders' names included (notes are meant to
+be anonymous). The texts that are written *for* the stakeholders — the minutes' summary,
+action items, context events — name stakeholders on purpose, so they are checked for the
+other patterns only (``names=()``).
 
 ``regions.personal_data`` finds the passages; this module asks the database which of them
 someone already kept in the region, reads the choices the writer posted for the others
@@ -26,16 +31,20 @@ class Flagged:
     choice: str = ""
     reason: str = ""
     error: str = ""
+    field: str = ""  # the form field the text came from, when a form has several
 
     @property
     def key(self):
-        return self.hit.key
+        return f"{self.field}-{self.hit.key}" if self.field else self.hit.key
 
 
 @dataclass
 class Review:
     text: str  # the text to save once nothing is pending
     flagged: list[Flagged] = field(default_factory=list)
+    texts: dict = field(default_factory=dict)  # per form field, for ``review_texts``
+    # "note": the hint speaks of the notes' readers; "shared": of the stakeholders.
+    audience: str = "note"
 
     @property
     def pending(self) -> bool:
@@ -64,27 +73,40 @@ def unkept_hits(*, region, text, names=None) -> list[Hit]:
     return [hit for hit in hits if (hit.kind, prints[hit]) not in kept]
 
 
-@transaction.atomic
 def review_text(*, region, text, data, user, names=None) -> Review:
-    """Apply the writer's choices to ``text``, or say which passages still need one.
+    """Apply the writer's choices to a field note's ``text``, or say which passages still
+    need one (see ``review_texts``)."""
+    review = review_texts(region=region, texts={"": text}, data=data, user=user, names=names)
+    review.text = review.texts[""]
+    return review
 
-    All or nothing: while any passage lacks a choice (or a kept one its reason) nothing is
-    replaced or recorded, so that the choices posted again still fit the same text."""
-    hits = unkept_hits(region=region, text=text, names=names)
+
+@transaction.atomic
+def review_texts(*, region, texts: dict, data, user, names=None, audience="note") -> Review:
+    """Apply the writer's choices to each text of a form (field name → text), or say which
+    passages still need one. ``names=()`` leaves stakeholders' names alone.
+
+    All or nothing, over every field at once: while any passage lacks a choice (or a kept
+    one its reason) nothing is replaced or recorded, so that the choices posted again still
+    fit the same texts."""
+    if names is None:
+        names = region_names(region)
     flagged = []
-    for hit in hits:
-        item = Flagged(
-            hit=hit,
-            before=text[max(0, hit.start - CONTEXT) : hit.start],
-            after=text[hit.end : hit.end + CONTEXT],
-            choice=data.get(f"pd-{hit.key}", ""),
-            reason=data.get(f"pd-{hit.key}-reason", "").strip()[:500],
-        )
-        if item.choice == KEEP and not item.reason:
-            item.error = _("Say why this is not personal data.")
-        flagged.append(item)
+    for name, text in texts.items():
+        for hit in unkept_hits(region=region, text=text or "", names=names):
+            item = Flagged(
+                hit=hit,
+                before=text[max(0, hit.start - CONTEXT) : hit.start],
+                after=text[hit.end : hit.end + CONTEXT],
+                field=name,
+            )
+            item.choice = data.get(f"pd-{item.key}", "")
+            item.reason = data.get(f"pd-{item.key}-reason", "").strip()[:500]
+            if item.choice == KEEP and not item.reason:
+                item.error = _("Say why this is not personal data.")
+            flagged.append(item)
     if any(item.choice not in (REPLACE, KEEP) or item.error for item in flagged):
-        return Review(text=text, flagged=flagged)
+        return Review(text="", flagged=flagged, texts=dict(texts), audience=audience)
     for item in flagged:
         if item.choice == KEEP and region is not None:
             KeptPassage.objects.get_or_create(
@@ -93,4 +115,11 @@ def review_text(*, region, text, data, user, names=None) -> Review:
                 fingerprint=fingerprint(item.hit.kind, item.hit.value),
                 defaults={"reason": item.reason, "kept_by": user},
             )
-    return Review(text=replace(text, [item.hit for item in flagged if item.choice == REPLACE]))
+    cleaned = {
+        name: replace(
+            text or "",
+            [item.hit for item in flagged if item.field == name and item.choice == REPLACE],
+        )
+        for name, text in texts.items()
+    }
+    return Review(text="", texts=cleaned, audience=audience)

@@ -6,3 +6,7 @@ not grow with data (each test measures at two sizes); the budget caps the fixed 
 # (31 at most with every panel of a region at a decision point), plus one for the proof that
 # a step is done (steps/step_state.py: an agreed agreement shows step 4 done).
 REGION_PAGE = 32
+
+# The privacy page: the record, the periods, and the dry run's one count per set of rows
+# (about thirty history tables among them). Fixed: it does not grow with data.
+PRIVACY_PAGE = 45

@@ -231,8 +231,13 @@ def _history_of_restore(instances, by) -> None:
 
 def purge(now=None) -> int:
     """Delete for good what has lain in the bin longer than the retention period."""
+    return discard(BinEntry.objects.filter(deleted_at__lt=_cutoff(now)))
+
+
+def discard(entries) -> int:
+    """Delete these bin entries for good, with the files of the documents in them."""
     count = 0
-    for entry in BinEntry.objects.filter(deleted_at__lt=_cutoff(now)).iterator():
+    for entry in entries.iterator():
         files = [
             row["fields"]["file"]
             for row in entry.rows

@@ -15,6 +15,7 @@ from regions.submissions import submit_once
 from .. import services
 from ..access import get_minutes_review_by_token, get_session_for_user, sessions_for_user
 from ..forms import AmendmentDecisionForm, AmendmentForm, MinutesForm
+from ..guard import review_texts
 from ..models import AmendmentOutcome, MinutesAmendment, MinutesReview
 from .records import _section
 
@@ -25,6 +26,24 @@ def minutes_publish(request, pk):
     session = get_session_for_user(request.user, pk, write=True)
     form = MinutesForm(request.POST, prefix="minutes")
     if form.is_valid():
+        # The summary is mailed to every attendee: ask about personal data before it goes.
+        review = review_texts(
+            region=session.region,
+            texts={"summary": form.cleaned_data["summary"]},
+            data=request.POST,
+            user=request.user,
+            names=(),
+            audience="shared",
+        )
+        if review.pending:
+            return _section(
+                request,
+                session,
+                "minutes",
+                status=422,
+                minutes_form=form,
+                minutes_personal_data=review,
+            )
         try:
             # Publishing twice would make two numbered revisions and mail everyone twice.
             submit_once(
@@ -33,7 +52,7 @@ def minutes_publish(request, pk):
                 create=lambda: (
                     services.minutes_publish(
                         session=session,
-                        summary=form.cleaned_data["summary"],
+                        summary=review.texts["summary"],
                         deadline=form.cleaned_data["deadline"],
                         user=request.user,
                     ),

@@ -16,6 +16,7 @@ from .. import services
 from ..access import get_attachment_for_user, get_session_for_user, sessions_for_user
 from ..attachments import check_upload, served_name, served_type
 from ..forms import ActionItemForm, AttachmentForm, SessionDecisionForm
+from ..guard import review_texts
 from ..models import ActionItem, ActionStatus, Attachment
 from ..selectors import session_for_page
 from .session import session_page_context
@@ -66,15 +67,36 @@ def action_create(request, pk):
     form = ActionItemForm(request.POST, session=session, prefix="action")
     if not form.is_valid():
         return _section(request, session, "actions", status=422, action_form=form)
+    # Action items reach the stakeholders (the session page, the spreadsheets, the minutes'
+    # mail): names are meant, other personal data is asked about once.
+    review = review_texts(
+        region=session.region,
+        texts={"what": form.cleaned_data["what"]},
+        data=request.POST,
+        user=request.user,
+        names=(),
+        audience="shared",
+    )
+    if review.pending:
+        return _section(
+            request,
+            session,
+            "actions",
+            status=422,
+            action_form=form,
+            action_personal_data=review,
+        )
+    action = form.save(commit=False)
+    action.what = review.texts["what"]
 
     def create():
-        action = services.action_create(
+        action_saved = services.action_create(
             session=session,
-            action=form.save(commit=False),
+            action=action,
             user=request.user,
             confirm_overdue=form.cleaned_data["confirm"],
         )
-        return action, ""
+        return action_saved, ""
 
     try:
         submit_once(user=request.user, key=form.submission_key, create=create)

@@ -122,6 +122,10 @@ def message_code(world):
     return {"code": world["message"].code}
 
 
+def a_stakeholder(world):
+    return {"pk": world["membership"].stakeholder_id}
+
+
 def region_step(code):
     return lambda world: {"region_id": world["region"].pk, "code": code}
 
@@ -466,6 +470,13 @@ MATRIX: dict[str, Entry] = {
     "mail:message_html": Entry(OUTBOX_MESSAGE, message_code),
     "mail:resend": Entry(OUTBOX_MESSAGE, message_code, method="post"),
     "mail:invite": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
+    # --- privacy: the record of processing and the retention are the national leader's.
+    "privacy:privacy": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
+    "privacy:people": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN)),
+    "privacy:person": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
+    "privacy:person_export": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
+    "privacy:person_pdf": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
+    "privacy:person_erase": Entry(outcomes(DENIED, npl=OK, anonymous=LOGIN), a_stakeholder),
     # Posting needs a stakeholder of the region (a 404 for the empty form): the page.
     "mail:portal_access": Entry(WRITE_REGION, region_id),
     "mail:preferences": Entry(EVERYONE_LOGGED_IN),

@@ -25,6 +25,7 @@ from regions.models import Role
 from regions.selectors import memberships_on
 from regions.submissions import submit_once
 from roadmap_site.spreadsheets import csv_response, xlsx_response
+from sessions.guard import review_texts
 from steps.models import RegionStep
 from steps.views.roadmap import region_page, roadmap_context
 
@@ -146,10 +147,27 @@ def context_event_create(request, pk):
     review (DOMAIN.md: legislation, funding and personnel changes)."""
     region = get_region_for_user(request.user, pk, write=True)
     form = ContextEventForm(request.POST, region=region, prefix="event")
+    review = None
     if form.is_valid():
+        # Context events may be shared with every region's network: ask once about what
+        # looks like personal data (stakeholders' names are meant here).
+        review = review_texts(
+            region=region,
+            texts={
+                "description": form.cleaned_data["description"],
+                "impact": form.cleaned_data["impact"],
+            },
+            data=request.POST,
+            user=request.user,
+            names=(),
+            audience="shared",
+        )
+    if review is not None and not review.pending:
 
         def create():
             event = form.save(commit=False)
+            event.description = review.texts["description"]
+            event.impact = review.texts["impact"]
             event.region, event.created_by = region, request.user
             event.save()
             return flag_for_review(event, form.cleaned_data["affects"], by=request.user), ""
@@ -172,6 +190,7 @@ def context_event_create(request, pk):
         return redirect(f"{reverse('regions:detail', args=[region.pk])}#context-events")
     context = region_page_context(request, region)
     context["context_event_form"] = form
+    context["event_personal_data"] = review
     return TemplateResponse(request, "regions/region_detail.html", context, status=422)
 
 
