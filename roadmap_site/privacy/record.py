@@ -25,6 +25,7 @@ from regions.access import (
 from regions.models import Profile, Role
 from roadmap_site.mail.views import outbox_messages
 from sessions.access import sessions_for_user
+from sessions.memos import memos_for_user
 
 from .models import RetentionKind
 from .retention import periods
@@ -81,6 +82,8 @@ KINDS = [
             "regions.RegionOwnership": {"owner", "handed_over_by", "note"},
             "auth.User": {"username", "first_name", "last_name", "email"},
             "regions.Profile": {"user"},
+            "regions.InfluenceAssessment": {"assessed_by", "stakeholder"},
+            "agreements.BriefingOpening": {"stakeholder"},
         },
         _queryset_rule(visible_regions),
         "regions.access.visible_regions",
@@ -128,6 +131,19 @@ KINDS = [
         goes_to=(EXPORTS, QDPX),
     ),
     Kind(
+        "research",
+        _("Researchers' memos and double-coding rounds: who coded, who chose, what they wrote"),
+        {
+            "roadmap_sessions.Memo": {"author", "text"},
+            "roadmap_sessions.CodingRound": {"first_coder", "second_coder"},
+            "roadmap_sessions.ReconcileChoice": {"chosen_by"},
+        },
+        _queryset_rule(memos_for_user),
+        "sessions.memos.memos_for_user",
+        retention=RetentionKind.FIELD_NOTES,
+        goes_to=(QDPX,),
+    ),
+    Kind(
         "step_work",
         _(
             "Step work written by project leaders: target group, business case, work plan, "
@@ -170,6 +186,7 @@ KINDS = [
             "agreements.AgreementTransition": {"by", "note"},
             "agreements.AgreementVersion": {"change_note", "created_by"},
             "agreements.Approval": {"approved_by", "consent_note"},
+            "agreements.ApprovalRequest": {"stakeholder"},
             "agreements.Document": {"error", "requested_by"},
         },
         _queryset_rule(visible_agreements),
