@@ -16,6 +16,8 @@ from .models import (
     AgreementTransition,
     AgreementVersion,
     Approval,
+    ApprovalRequest,
+    BriefingOpening,
     Document,
 )
 
@@ -97,3 +99,26 @@ class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "status", "requested_at", "render_seconds", "attempts"]
     list_filter = ["kind", "status"]
     exclude = ["payload"]
+
+
+class MailRecordAdmin(admin.ModelAdmin):
+    """Who was asked to approve a version, and which newcomer opened their briefing: records
+    the screens write, which the admin only shows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(MailRecordAdmin):
+    list_display = ["version", "organisation", "stakeholder", "asked_at", "reminded_at"]
+    raw_id_fields = ["version", "organisation", "stakeholder"]
+
+
+@admin.register(BriefingOpening)
+class BriefingOpeningAdmin(MailRecordAdmin):
+    list_display = ["region", "stakeholder", "first_opened_at", "last_opened_at"]
+    raw_id_fields = ["region", "stakeholder"]

@@ -5,6 +5,7 @@ from .models import (
     CalendarFeed,
     ContextEvent,
     DashboardStamp,
+    InfluenceAssessment,
     InterventionAdoption,
     KeptPassage,
     Organisation,
@@ -164,6 +165,22 @@ class KeptPassageAdmin(RegionScopedAdmin):
     readonly_fields = ["region", "kind", "reason", "kept_by", "kept_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InfluenceAssessment)
+class InfluenceAssessmentAdmin(admin.ModelAdmin):
+    """Assessments are dated records: the project group's map page adds them (a later
+    date a new row), the admin only shows them."""
+
+    list_display = ["stakeholder", "region", "assessed_on", "influence", "interest", "mandate"]
+    list_filter = ["region"]
+    raw_id_fields = ["stakeholder", "region", "assessed_by"]
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):

@@ -10,6 +10,7 @@ from .models import (
     Attendance,
     Code,
     Coding,
+    CodingRound,
     FieldNote,
     FieldNoteDraft,
     FieldNoteVersion,
@@ -17,6 +18,7 @@ from .models import (
     MinutesAmendment,
     MinutesReview,
     MinutesRevision,
+    ReconcileChoice,
     Session,
     SessionDecision,
 )
@@ -129,3 +131,24 @@ class MinutesReviewAdmin(MinutesRecordAdmin):
 class MinutesAmendmentAdmin(MinutesRecordAdmin):
     region_path = "review__revision__session__region"
     list_display = ["review", "proposed_at", "outcome", "decided_by", "decided_at"]
+
+
+class RoundRecordAdmin(admin.ModelAdmin):
+    """Double-coding rounds and the coders' choices are research records: the rounds pages
+    change them, the admin (the superuser's) only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CodingRound)
+class CodingRoundAdmin(RoundRecordAdmin):
+    list_display = ["name", "first_coder", "second_coder", "status", "created_at"]
+
+
+@admin.register(ReconcileChoice)
+class ReconcileChoiceAdmin(RoundRecordAdmin):
+    list_display = ["round", "passage", "outcome", "chosen_by", "chosen_at"]

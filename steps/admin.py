@@ -14,6 +14,7 @@ from .models import (
     PriceIndex,
     RegionIntervention,
     RegionStep,
+    RegionStepRequirement,
     Scenario,
     ScenarioBenefit,
     ScenarioCost,
@@ -210,3 +211,11 @@ class UnitValueVersionAdmin(admin.ModelAdmin):
 @admin.register(PriceIndex)
 class PriceIndexAdmin(admin.ModelAdmin):
     list_display = ["year", "index", "source"]
+
+
+@admin.register(RegionStepRequirement)
+class RegionStepRequirementAdmin(admin.ModelAdmin):
+    """A region's own sectors and levels per step; set on the region's setup page."""
+
+    list_display = ["region", "step", "sector", "function_level"]
+    list_filter = ["region", "step"]

@@ -24,10 +24,17 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+# The outbox is the record of what was mailed, not the region's data: its rows outlive the
+# region (their link to it is set to null) and an import does not mail anything again.
+NOT_THE_REGIONS = {"mail.message"}
+
+
 def _tables():
     """Every table of the project's apps, with the many-to-many tables."""
     tables = []
     for model in project_models():
+        if model._meta.label_lower in NOT_THE_REGIONS:
+            continue
         tables.append(model)
         for field in model._meta.many_to_many:
             if field.remote_field.through._meta.auto_created:

@@ -82,6 +82,10 @@ CODEBOOK_WRITE = outcomes(DENIED, npl=OK, researcher=OK, anonymous=LOGIN)
 ROUND = outcomes(HIDDEN, npl=OK, researcher=OK, rpl=DENIED, other_rpl=DENIED, anonymous=LOGIN)
 NETWORK = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 KEEP_LIBRARY = outcomes(DENIED, npl=OK, anonymous=LOGIN)
+# Memos are research material: to anyone who does not code, no memo exists.
+MEMO = outcomes(HIDDEN, npl=OK, researcher=OK, anonymous=LOGIN)
+# "Field notes to code" lists the sessions with notes of the reader's own regions.
+NOTES_TO_CODE = outcomes(HIDDEN, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
 # One mail in the outbox, sent by the region's project leader.
 OUTBOX_MESSAGE = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=HIDDEN, anonymous=LOGIN)
 
@@ -437,6 +441,15 @@ MATRIX: dict[str, Entry] = {
     # --- double coding: the round's coders and the national project leader; another
     # researcher's round does not exist for them (404), a project leader is refused by role.
     "sessions:rounds": Entry(ROUND),
+    "sessions:memos": Entry(MEMO, lambda world: {"kind": "note", "pk": world["note"].pk}),
+    "sessions:memo_edit": Entry(MEMO, obj("memo")),
+    "sessions:memo_delete": Entry(MEMO, obj("memo"), method="post"),
+    "sessions:analysis": Entry(CODEBOOK_WRITE),
+    "sessions:analysis_cell": Entry(CODEBOOK_WRITE, data={"matrix": "regions"}),
+    "sessions:analysis_xlsx": Entry(CODEBOOK_WRITE, lambda world: {"matrix": "regions"}),
+    "sessions:notes_to_code": Entry(NOTES_TO_CODE),
+    # The key of the pseudonymised export: the national project leader's alone.
+    "sessions:pseudonym_key": Entry(KEEP_LIBRARY),
     "sessions:round_detail": Entry(ROUND, obj("coding_round")),
     "sessions:round_close": Entry(ROUND, obj("coding_round"), method="post"),
     "sessions:reconcile_choose": Entry(ROUND, obj("coding_round"), method="post"),
@@ -668,6 +681,7 @@ def make_world(region, other_region, rpl, researcher):
         **_mail_links_world(region, session, rpl),
         "message": _outbox_message(region, rpl),
         "coding_round": _coding_round(session, researcher),
+        "memo": _memo(note, researcher),
     }
 
 
@@ -688,6 +702,13 @@ def _coding_round(session, researcher):
     )
     coding_round.notes.add(note)
     return coding_round
+
+
+def _memo(note, researcher):
+    from sessions import memos
+
+    subject = memos.get_subject_for_user(researcher, memos.NOTE, note.pk)
+    return memos.memo_create(subject=subject, text="Funding keeps coming back.", user=researcher)
 
 
 def _outbox_message(region, rpl):
