@@ -280,7 +280,7 @@ class CodingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].label_from_instance = lambda c: (
-            f"{c.parent.name} › {c.name}" if c.parent_id else c.name
+            f"{c.parent.display_name} › {c.display_name}" if c.parent_id else c.display_name
         )
 
     def code_choices(self) -> list[tuple[int, str]]:
@@ -290,7 +290,12 @@ class CodingForm(forms.Form):
 
         def place(code):
             theme = themes.get(code.parent_id) or code.parent or code
-            return (theme.name.casefold(), theme.pk, code.parent_id is not None, code.name)
+            return (
+                theme.display_name.casefold(),
+                theme.pk,
+                code.parent_id is not None,
+                code.display_name,
+            )
 
         label = self.fields["code"].label_from_instance
         return [(code.pk, label(code)) for code in sorted(codes, key=place)]
