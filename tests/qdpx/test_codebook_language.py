@@ -116,3 +116,15 @@ def test_a_dutch_export_names_the_codes_in_dutch_and_comes_back_unchanged(
     report = qdc.import_codebook(ET.tostring(book, encoding="utf-8"))
     assert not report.added and not report.renamed and not report.moved
     assert list(Code.objects.order_by("pk").values_list("pk", "name", "parent_id")) == before
+
+
+def test_a_new_code_may_not_take_a_seed_codes_name_in_the_other_language(client, researcher):
+    """Two codes both reading "Samenwerking" in Dutch would be one name to an analysis
+    program, which keeps only one of them."""
+    response = in_language(client, researcher, "en").post(
+        reverse("sessions:codebook"),
+        {"new-name": "samenwerking", "new-parent": "", "new-polarity": "", "new-description": ""},
+    )
+    assert response.status_code in (200, 422)
+    assert "already has this name" in response.text
+    assert not Code.objects.filter(name__iexact="samenwerking").exists()
