@@ -9,6 +9,7 @@ from roadmap_site.concurrency import GuardedForm
 from roadmap_site.widgets import DateInput
 from steps.models import Step
 
+from .codebook import names_in_all_languages
 from .models import (
     ActionItem,
     AttendanceStatus,
@@ -280,7 +281,7 @@ class CodingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].label_from_instance = lambda c: (
-            f"{c.parent.name} › {c.name}" if c.parent_id else c.name
+            f"{c.parent.display_name} › {c.display_name}" if c.parent_id else c.display_name
         )
 
     def code_choices(self) -> list[tuple[int, str]]:
@@ -290,7 +291,12 @@ class CodingForm(forms.Form):
 
         def place(code):
             theme = themes.get(code.parent_id) or code.parent or code
-            return (theme.name.casefold(), theme.pk, code.parent_id is not None, code.name)
+            return (
+                theme.display_name.casefold(),
+                theme.pk,
+                code.parent_id is not None,
+                code.display_name,
+            )
 
         label = self.fields["code"].label_from_instance
         return [(code.pk, label(code)) for code in sorted(codes, key=place)]
@@ -312,18 +318,24 @@ class CodeForm(GuardedForm, forms.ModelForm):
     def clean_name(self):
         # One name, one code: analysis programs match codes by name, and QualCoder keeps
         # only one of two codes with the same name (the other's codings are orphaned).
+        # A seed code also owns its name in the other language, which it travels under in
+        # an export made in that language.
         name = " ".join(self.cleaned_data["name"].split())
         others = Code.objects.exclude(pk=self.instance.pk) if self.instance.pk else Code.objects
         taken = next(
-            (c for c in others.select_related("parent") if c.name.casefold() == name.casefold()),
+            (
+                c
+                for c in others.select_related("parent")
+                if name.casefold() in {n.casefold() for n in names_in_all_languages(c.name)}
+            ),
             None,
         )
         if taken is not None:
             raise forms.ValidationError(
                 _("“%(name)s” already has this name (%(where)s); choose another name."),
                 params={
-                    "name": taken.name,
-                    "where": taken.parent.name if taken.parent_id else _("a theme"),
+                    "name": taken.display_name,
+                    "where": taken.parent.display_name if taken.parent_id else _("a theme"),
                 },
             )
         return name

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import Region, Stakeholder
 
+from . import codebook
+
 
 class SessionKind(models.TextChoices):
     GROUP = "group", _("group session")
@@ -550,7 +552,13 @@ class Code(models.Model):
         verbose_name_plural = _("codes")
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    # The seed codebook is stored in English (sessions/codebook.py marks it for
+    # translation) and shown in the reader's language; codes researchers add stay as typed.
+    @property
+    def display_name(self):
+        return codebook.display_name(self.name)
 
     @property
     def theme_id(self):

@@ -3,7 +3,8 @@ programme's codebook, merging by name.
 
 A code of the file is matched to ours by its GUID first (a codebook that went out in a
 ``.qdpx`` and comes back keeps our GUIDs, so a code renamed in the analysis software is
-recognised as a rename), then by name (case and surrounding spaces ignored), then, for a
+recognised as a rename), then by name (case and surrounding spaces ignored; a seed code
+also by its name in the other language, as an export made in Dutch names it), then, for a
 code whose name is new, by an unchanged place in the tree (the same position under the
 same theme, where our code's name is not in the file any more): QualCoder writes new GUIDs,
 so a rename there is recognised only so. A pairing by place is listed in the report (and
@@ -30,6 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from .codebook import names_in_all_languages
 from .models import Code
 from .qdpx import general_names, guid
 
@@ -163,6 +165,12 @@ def read_codes(codes_el, namespace: str) -> list[FileCode]:
     return found
 
 
+def _keys(code: Code) -> set[str]:
+    """The names a code of ours is recognised by: a seed code also by its translations,
+    so a codebook exported in Dutch comes back to the same codes, unrenamed."""
+    return {_key(name) for name in names_in_all_languages(code.name)}
+
+
 def _theme_of(code: FileCode) -> FileCode:
     while code.parent is not None:
         code = code.parent
@@ -177,7 +185,8 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
     by_guid = {guid("code", code.pk): code for code in ours}
     by_name = {}
     for code in ours:  # active codes first, so a name names the active code
-        by_name.setdefault(_key(code.name), code)
+        for key in _keys(code):
+            by_name.setdefault(key, code)
     has_children = {code.parent_id for code in ours if code.parent_id}
     matched = {}  # id(FileCode) -> Code
     touched = set()
@@ -186,7 +195,11 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
     # The "(general)" codes an export adds under a coded theme stand for the theme itself.
     general = {guid("theme-general", code.pk): code for code in ours if code.parent_id is None}
     general_by_name = {
-        name: code for code in ours if code.parent_id is None for name in general_names(code.name)
+        name: code
+        for code in ours
+        if code.parent_id is None
+        for theme_name in names_in_all_languages(code.name)
+        for name in general_names(theme_name)
     }
 
     def is_general(file_code):
@@ -222,7 +235,7 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
             parent_key = id(file_code.parent) if file_code.parent is not None else None
             file_siblings.setdefault(parent_key, []).append(file_code)
     active = [code for code in ours if not code.retired]
-    named = {code.pk for code in active if _key(code.name) in file_names} | {
+    named = {code.pk for code in active if _keys(code) & file_names} | {
         code.pk for code in active if guid("code", code.pk) in file_guids
     }
 
@@ -288,7 +301,7 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
         report.pairs[file_code.guid] = code
         touched.add(code.pk)
         changed = []
-        if _key(code.name) != _key(file_code.name):
+        if _key(file_code.name) not in _keys(code):
             other = by_name.get(_key(file_code.name))
             if other is not None and other.pk != code.pk:
                 report.refused.append(
@@ -302,7 +315,8 @@ def merge(file_codes: list[FileCode], *, apply: bool = True) -> ImportReport:
                 report.renamed.append((code.name, file_code.name))
                 if positional:
                     report.by_position.append((code.name, file_code.name))
-                by_name.pop(_key(code.name), None)
+                for key in _keys(code):
+                    by_name.pop(key, None)
                 code.name = file_code.name
                 by_name[_key(code.name)] = code
                 changed.append("name")

@@ -97,13 +97,14 @@ def export_names(codes) -> dict[int, str]:
     by_id = {code.pk: code for code in codes}
     seen: dict[str, int] = {}
     for code in codes:
-        key = " ".join(code.name.split()).casefold()
+        key = " ".join(code.display_name.split()).casefold()
         seen[key] = seen.get(key, 0) + 1
     names = {}
     for code in codes:
-        name = code.name
+        # In the exporter's language; the import recognises a seed code in either language.
+        name = code.display_name
         if seen[" ".join(name.split()).casefold()] > 1 and code.parent_id in by_id:
-            name = f"{name} ({by_id[code.parent_id].name})"
+            name = f"{name} ({by_id[code.parent_id].display_name})"
         names[code.pk] = name
     return names
 
@@ -247,7 +248,7 @@ def build_project(
                 _q("Code"),
                 {
                     "guid": guid("theme-general", theme.pk),
-                    "name": _clean(f"{theme.name} ({_('general')})"),
+                    "name": _clean(f"{theme.display_name} ({_('general')})"),
                     "isCodable": "true",
                 },
             )
@@ -310,7 +311,7 @@ def build_project(
             _q("Case"),
             {
                 "guid": guid("step", step.code),
-                "name": _clean(f"{_('Step')} {step.code}: {step.name}"),
+                "name": _clean(f"{_('Step')} {step.code}: {step.display_name}"),
             },
         )
         for note in step_notes:
@@ -447,7 +448,7 @@ def build_project(
             _q("Set"),
             {
                 "guid": guid("step-set", step.code),
-                "name": _clean(f"{_('Step')} {step.code}: {step.name}"),
+                "name": _clean(f"{_('Step')} {step.code}: {step.display_name}"),
             },
         )
         for note in step_notes:

@@ -400,7 +400,7 @@ def coding_create(*, note, code, quote, occurrence=None, user) -> Coding:
         same = same.filter(created_by=user)
     if same.exists():
         raise ValidationError(
-            _("This passage already has the code “%(code)s”.") % {"code": code.name}
+            _("This passage already has the code “%(code)s”.") % {"code": code.display_name}
         )
     return Coding.objects.create(
         note=note,

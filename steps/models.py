@@ -18,6 +18,8 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import FunctionLevel, Organisation, Region, Sector
 
+from . import interventions
+
 
 class Step(models.Model):
     """One step of the roadmap (1, 2a, 2b, 3, 4, 5). Created by a data migration."""
@@ -350,7 +352,17 @@ class Intervention(models.Model):
         verbose_name_plural = _("interventions")
 
     def __str__(self):
-        return f"{self.code}: {self.name}"
+        return f"{self.code}: {self.display_name}"
+
+    # The national catalogue is stored in English (steps/interventions.py marks it for
+    # translation) and shown in the reader's language; a region's own text stays as typed.
+    @property
+    def display_name(self):
+        return interventions.display_text(self.name)
+
+    @property
+    def display_description(self):
+        return interventions.display_text(self.description)
 
 
 class RegionIntervention(models.Model):

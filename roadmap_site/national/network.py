@@ -89,7 +89,7 @@ def _adoptions(limit):
                 "code": a.intervention.code,
                 "source": a.source_region.name if a.source_region else _("another region"),
             },
-            text=a.intervention.name,
+            text=a.intervention.display_name,
         )
         for a in adoptions
     ]

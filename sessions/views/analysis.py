@@ -39,7 +39,11 @@ class Analysis:
         code = self.codes.get(code_id)
         if code is None:
             return str(code_id)
-        return f"{code.parent.name} › {code.name}" if code.parent_id else code.name
+        return (
+            f"{code.parent.display_name} › {code.display_name}"
+            if code.parent_id
+            else code.display_name
+        )
 
     def matrix(self, name):
         order = list(self.codes)
