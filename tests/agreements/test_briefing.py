@@ -128,7 +128,7 @@ def test_a_stakeholder_reads_the_briefing_of_their_own_region_only(
 
 
 def test_the_pdf_is_rendered_by_the_worker_on_one_page_without_field_notes(
-    client, newcomer, after_step_one, django_capture_on_commit_callbacks
+    client, newcomer, after_step_one, django_capture_on_commit_callbacks, eager_celery
 ):
     client.force_login(newcomer)
     with django_capture_on_commit_callbacks(execute=True):

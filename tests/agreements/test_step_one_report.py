@@ -65,7 +65,7 @@ def test_the_payload_has_the_group_the_map_and_the_changes(mapped):
 
 
 def test_the_pdf_draws_the_map_and_lists_the_changes(
-    mapped, researcher, django_capture_on_commit_callbacks
+    mapped, researcher, django_capture_on_commit_callbacks, eager_celery
 ):
     session = Session.objects.filter(region=mapped.region).first()
     session_services.note_create(
