@@ -6,6 +6,7 @@ that the comparison follows an edit in any scenario.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -209,7 +210,9 @@ def business_case_context(request, region, bound=None, flash="", error="") -> di
                 initial={
                     "clients": getattr(getattr(region, "target_group", None), "pilot_size", None)
                     or 10,
-                    "success_rate": "0.4",
+                    # A Decimal, not the string "0.4": PercentField shows a string back as
+                    # typed, so "0.4" would be offered and then read as 0.4 %.
+                    "success_rate": Decimal("0.4"),
                     "lag_months": 6,
                     "horizon_months": 36,
                     "intervention_months": 12,

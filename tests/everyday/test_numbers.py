@@ -97,3 +97,27 @@ def test_a_dutch_project_leader_types_forty_and_a_half_percent(client, rpl, regi
     response = client.post(f"/regions/{region.pk}/business-case/scenarios/{pilot.pk}/", data)
     assert response.status_code == 302
     assert Scenario.objects.get(pk=pilot.pk).success_rate == D("0.405")
+
+
+@pytest.mark.django_db
+def test_a_new_scenario_offers_forty_percent_and_keeps_it_when_sent_as_offered(
+    client, rpl, region, orgs
+):
+    client.force_login(rpl)
+    page = client.get(f"/regions/{region.pk}/business-case/").content.decode()
+    # The starting success rate is offered as the 40 a person would type: sent back
+    # unchanged it is 40 %, not the 0.4 % an offered "0.4" would mean.
+    assert 'name="new-success_rate" value="40"' in page
+    data = {
+        "new-name": "Pilot",
+        "new-clients": "10",
+        "new-success_rate": "40",
+        "new-lag_months": "6",
+        "new-horizon_months": "36",
+        "new-intervention_months": "12",
+        "new-discount_preset": "0",
+        "new-annual_discount_rate": "0",
+    }
+    response = client.post(f"/regions/{region.pk}/business-case/scenarios/", data)
+    assert response.status_code == 302
+    assert Scenario.objects.get(business_case__region=region).success_rate == D("0.4")
