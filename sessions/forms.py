@@ -213,7 +213,10 @@ class NoteForm(GuardedForm, forms.Form):
     text = forms.CharField(
         label=_("Field note (Markdown)"), widget=forms.Textarea(attrs={"rows": 10})
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the writer started from; a refused save is kept under this number.
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
 
 class SessionDecisionForm(GuardedForm, forms.ModelForm):

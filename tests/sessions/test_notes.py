@@ -141,3 +141,18 @@ def test_a_selection_across_markdown_marks_is_found_in_the_source(researcher, no
         note=note, code=code, quote="has no budget for", user=researcher
     )
     assert note.text[coding.start : coding.end] == "has **no budget** for"
+
+
+@pytest.mark.parametrize("base_version", ["-1", "0", "99999999999"])
+def test_a_version_number_no_save_can_have_is_refused_with_the_text_kept(
+    client, rpl, note, base_version
+):
+    # A refused save is kept as a version under the number the writer started from, so a
+    # number that cannot be a version (found by the form fuzzing: -1) is a form error.
+    client.force_login(rpl)
+    url = reverse("sessions:note_edit", args=[note.pk])
+    response = client.post(url, {"text": "Typed and kept.", "base_version": base_version})
+    assert response.status_code == 422
+    assert "Typed and kept." in response.content.decode()
+    note.refresh_from_db()
+    assert note.version == 1 and note.versions.count() == 1
