@@ -35,6 +35,10 @@ def test_rpl1_plans_a_2b_session_fills_the_gaps_marks_attendance_and_writes_a_no
     invitees = page.locator("#id_invitees")
     for name in ("Ingrid Mulder", "Wim Peters", "Marco Vos", "Lotte de Graaf"):
         invitees.get_by_label(re.compile(name)).check()
+        # Each tick asks the server who is still missing; the answer changes the height of
+        # the box above the list, so the next click waits for it rather than landing on
+        # the place the checkbox had before (a user, too, clicks what they see).
+        page.wait_for_function("() => !document.querySelector('.htmx-request')")
     expect(missing).not_to_contain_text("municipality")
     expect(missing).to_contain_text("health insurer (management level)")
     screenshot("sessions-plan-missing")
