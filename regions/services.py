@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -251,7 +252,10 @@ def assess(
 ):
     """Record how the project leader judges a member on a date. A later date adds a row
     (the map's history); the same date corrects that day's row (its history keeps the
-    old values). Only someone in the group on that date can be placed on its map."""
+    old values). Only someone in the group on that date can be placed on its map, and
+    only on a date that has come: a judgement of someone cannot precede the day."""
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The date lies in the future.")})
     if not was_member_on(region, stakeholder, assessed_on):
         raise ValidationError(
             {

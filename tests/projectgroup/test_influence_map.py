@@ -2,6 +2,7 @@
 a date and two dates compared, the mandate warning, who may assess, refusals that keep
 what was typed, a post sent twice, and the grid as accessible SVG without inline style."""
 
+import datetime
 import re
 
 import pytest
@@ -211,6 +212,21 @@ def test_a_refused_placement_keeps_what_was_typed(client, rpl, history):
     assert "was not in the project group on 2026-04-20" in html
     assert 'value="2026-04-20"' in html
     assert re.search(r'<option value="high" selected>', html)
+    assert not InfluenceAssessment.objects.exists()
+
+
+def test_a_placement_dated_after_today_is_refused(client, rpl, history):
+    from django.utils import timezone
+
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    client.force_login(rpl)
+    response = client.post(
+        reverse("regions:assess", args=[history.region.pk]),
+        _form(history, history.successor, **{"assess-assessed_on": tomorrow}),
+    )
+    assert response.status_code == 422
+    assert "The date lies in the future." in response.content.decode()
+    assert f'value="{tomorrow}"' in response.content.decode()
     assert not InfluenceAssessment.objects.exists()
 
 
