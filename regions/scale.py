@@ -185,6 +185,10 @@ def _regions(world, rng):
         )
         for n in range(1, world.regions_wanted + 1)
     ]
+    # Beside the demo's regions, whose codes are taken (a code is unique): the scale
+    # regions take the free codes in order.
+    taken = set(Region.objects.exclude(code="").values_list("code", flat=True))
+    codes = (code for code in (f"AM{n:02d}" for n in range(1, 1000)) if code not in taken)
     regions = []
     for n in range(world.regions_wanted):
         # A national rollout: regions join during the first half of the period, so after
@@ -195,7 +199,7 @@ def _regions(world, rng):
         regions.append(
             Region(
                 name=f"{SCALE_PREFIX} {place}{suffix}",
-                code=f"AM{n + 1:02d}",
+                code=next(codes),
                 description=f"Labour market region {place}.",
                 starting_point=rng.choice(
                     [

@@ -45,6 +45,14 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
     assert first != other
 
 
+def test_scale_regions_take_the_codes_regions_beside_them_leave_free():
+    # `make bench-pages` seeds the scale data beside the demo, whose regions hold codes.
+    Region.objects.create(name="Already here", code="AM02")
+    seed_scale(regions=3, years=1, seed=1)
+    codes = sorted(Region.objects.exclude(name="Already here").values_list("code", flat=True))
+    assert codes == ["AM01", "AM03", "AM04"]
+
+
 def test_scale_data_has_what_the_national_rollout_has():
     world = seed_scale(regions=6, years=2, seed=1)
     assert Region.objects.count() == 6
