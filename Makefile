@@ -39,11 +39,11 @@ bench-mail: install-dev ## Time 500 invitations through the outbox (real worker,
 	$(PY) manage.py bench_mail
 
 bench-load: install-dev ## Load test: 50 locust users for 60 s against gunicorn, a worker, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), loopback only
-	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
+	$(UV) -r requirements/bench.txt
 	$(PY) tests/load/run_load.py
 
 bench-pages: install-dev ## Every main page and download at national scale: 4 locust users, gunicorn, a worker, PostgreSQL (DATABASE_URL); prints p50/p95/p99, rps and × /healthz
-	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
+	$(UV) -r requirements/bench.txt
 	$(PY) tests/load/run_pages.py
 
 worker: install ## A Celery worker with beat (needs REDIS_URL)
@@ -53,14 +53,19 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Installs exactly the locked versions, each checked against its hash (requirements/).
+# pip installs the installer, uv (itself locked and hashed), which installs the rest: the
+# same versions and hashes as pip, in seconds rather than a minute and a half.
 # The project itself is not installed: it runs from this folder (manage.py).
-$(VENV)/.installed: requirements/base.txt
+UV := $(PY) -m uv pip install --quiet --require-hashes --python $(PY)
+
+$(VENV)/.installed: requirements/base.txt requirements/installer.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements/installer.txt
+	$(UV) -r requirements/base.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements/dev.txt package.json $(VENV)/.installed
-	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(UV) -r requirements/dev.txt
 	# axe-core for the accessibility checks in the browser tests (skipped without npm)
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
 	touch $@
@@ -75,7 +80,9 @@ lock: install-dev
 	$(LOCK) $(LOCK_ARGS) -o requirements/base.txt pyproject.toml
 	$(LOCK) $(LOCK_ARGS) --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
 	$(LOCK) $(LOCK_ARGS) --extra dev --extra bench -c requirements/dev.txt -o requirements/bench.txt pyproject.toml
-	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(LOCK) $(LOCK_ARGS) -o requirements/installer.txt requirements/installer.in
+	$(PY) -m pip install --quiet --require-hashes -r requirements/installer.txt
+	$(UV) -r requirements/dev.txt
 
 upgrade:
 	$(MAKE) lock LOCK_ARGS=--upgrade

@@ -33,14 +33,20 @@ def test_every_locked_package_is_installed_at_its_locked_version():
 
 
 def test_nothing_is_installed_that_no_lock_file_records():
-    # make bench-load adds the load generator's packages from bench.txt to the same venv.
-    recorded = pins("dev.txt") | pins("bench.txt")
+    # make bench-load adds the load generator's packages from bench.txt to the same venv;
+    # installer.txt is the installer (uv) that installs the others.
+    recorded = pins("dev.txt") | pins("bench.txt") | pins("installer.txt")
     unrecorded = {
         name: version
         for name, version in installed().items()
         if name not in recorded and name != "roadmap"  # an older checkout's editable install
     }
     assert not unrecorded, f"installed but in no lock file: {unrecorded}"
+
+
+def test_the_installer_is_installed_at_its_locked_version():
+    present = installed()
+    assert {name: present.get(name) for name in pins("installer.txt")} == pins("installer.txt")
 
 
 def test_the_lock_files_agree_on_every_shared_package():
