@@ -6,9 +6,12 @@ it creates what is missing and leaves what exists alone.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from . import services
@@ -304,10 +307,18 @@ def _user(username, first, last, role, staff):
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash(tuple(settings.PASSWORD_HASHERS))
         user.save()
     Profile.objects.get_or_create(user=user, defaults={"role": role})
     return user
+
+
+@functools.cache
+def _demo_password_hash(hashers: tuple[str, ...]) -> str:
+    # The demo password is public, so one salted hash serves every demo login: hashing it
+    # for each of them cost about 0.3 s apiece (the hasher is slow on purpose). Made again
+    # when the hashers change (the tests use a fast one).
+    return make_password(DEMO_PASSWORD)
 
 
 def seed(world: DemoWorld) -> None:

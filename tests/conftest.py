@@ -8,6 +8,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from regions.models import Role
+from roadmap_site.privacy.models import DEFAULTS as RETENTION_DEFAULTS
 from sessions.codebook import ensure_codebook
 from steps.interventions import ensure_catalogue
 from steps.roadmap import ensure_definitions
@@ -16,14 +17,31 @@ from . import examples  # noqa: F401 - loads the Hypothesis profile (HYPOTHESIS_
 from .factories import RegionFactory, StakeholderFactory, UserFactory, add_member
 from .mail_guard import forget_field_notes, no_field_note_text_in_mail  # noqa: F401 - every test
 
-# Reference data that data migrations create. A transactional test (browser, Celery worker)
-# ends with a flush that empties every table, so such tests put it back before they start,
-# and so does every database test that runs after one in the same process: pytest-django
-# runs transactional tests last, but a pytest-xdist worker that steals work may run an
-# ordinary test after them.
-REFERENCE_DATA = [ensure_definitions, ensure_codebook, ensure_catalogue]
+
+def ensure_retention_periods(apps):
+    RetentionPeriod = apps.get_model("privacy", "RetentionPeriod")
+    for kind, (days, even_while_active) in RETENTION_DEFAULTS.items():
+        RetentionPeriod.objects.get_or_create(
+            kind=kind, defaults={"days": days, "even_while_active": even_while_active}
+        )
+
+
+# Reference data that data migrations create. The test databases are made without the
+# migrations (pyproject.toml), so it is made once when each is created (django_db_setup).
+# A transactional test (browser, Celery worker) ends with a flush that empties every
+# table, so such tests put it back before they start, and so does every database test that
+# runs after one in the same process: pytest-django runs transactional tests last, but a
+# pytest-xdist worker that steals work may run an ordinary test after them.
+REFERENCE_DATA = [ensure_definitions, ensure_codebook, ensure_catalogue, ensure_retention_periods]
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 _tables_flushed = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for ensure in REFERENCE_DATA:
+            ensure(apps)
 
 
 @pytest.fixture(autouse=True)
