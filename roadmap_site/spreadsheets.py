@@ -182,7 +182,8 @@ def _attribute(text: str) -> str:
 
 def _text(text: str) -> str:
     # XML 1.0 cannot hold most control characters: drop them rather than fail the download.
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if not text.isprintable():  # a quick test first: nearly every text passes it
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -228,27 +229,25 @@ def _worksheet_xml(sheet: Sheet) -> str:
     )
     rows = [f'<row r="1">{header}</row>']
     for number, row in enumerate(sheet.rows, start=2):
-        cells = []
-        for index, value in enumerate(row):
-            # The width fits the longest value as the CSV writes it.
-            width = len(csv_text(value))
-            if width > widest[index]:
-                widest[index] = width
-            if value is None:
-                continue
-            if isinstance(value, str):
-                # Always text: a value like "=..." must never become a formula.
-                cells.append(
-                    _string_cell(
-                        f"{letters[index]}{number}",
-                        value,
-                        _QUOTED if value.startswith(FORMULA_STARTS) else _PLAIN,
-                    )
-                )
-            else:
-                cells.append(_number_cell(f"{letters[index]}{number}", value, styles[index] or 0))
         if len(row) != len(letters):
             raise ValueError(f"A row of {sheet.title!r} has {len(row)} cells, not {len(letters)}.")
+        cells = []
+        for index, value in enumerate(row):
+            if value is None:
+                continue
+            ref = f"{letters[index]}{number}"
+            # The width fits the longest value as the CSV writes it (a quoted text is one
+            # character longer there).
+            if isinstance(value, str):
+                # Always text: a value like "=..." must never become a formula.
+                quoted = value.startswith(FORMULA_STARTS)
+                cells.append(_string_cell(ref, value, _QUOTED if quoted else _PLAIN))
+                width = len(value) + quoted
+            else:
+                cells.append(_number_cell(ref, value, styles[index] or 0))
+                width = len(csv_text(value))
+            if width > widest[index]:
+                widest[index] = width
         rows.append(f'<row r="{number}">{"".join(cells)}</row>')
     cols = "".join(
         f'<col width="{min(60, width + 2)}" customWidth="1" min="{index}" max="{index}"/>'
