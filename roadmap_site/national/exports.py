@@ -33,9 +33,17 @@ def sessions_sheets(region) -> list[Sheet]:
 
 def sessions_sheet(region) -> Sheet:
     kinds, modes, statuses = (labels(Session, name) for name in ("kind", "mode", "status"))
+    # Plain tuples rather than model instances: a busy region has hundreds of sessions and
+    # the sheet needs a few columns of each (one query for the step codes, as a prefetch).
+    steps = {}
+    for session_id, code in (
+        Session.steps.through.objects.filter(session__region=region)
+        .order_by("step__order", "step__pk")
+        .values_list("session_id", "step__code")
+    ):
+        steps.setdefault(session_id, []).append(code)
     sessions = (
         Session.objects.filter(region=region)
-        .prefetch_related("steps")
         .annotate(
             invited=Count("attendances"),
             present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
@@ -43,6 +51,20 @@ def sessions_sheet(region) -> Sheet:
             excused=Count("attendances", filter=Q(attendances__status=AttendanceStatus.EXCUSED)),
         )
         .order_by("date", "start_time", "pk")
+        .values_list(
+            "pk",
+            "date",
+            "start_time",
+            "duration_minutes",
+            "title",
+            "kind",
+            "mode",
+            "status",
+            "invited",
+            "present",
+            "absent",
+            "excused",
+        )  # fmt: skip
     )
     overview = Sheet(
         _("Sessions"),
@@ -61,21 +83,18 @@ def sessions_sheet(region) -> Sheet:
             Column(_("Excused"), "int"),
         ],
     )
-    for session in sessions:
+    for pk, date, start, minutes, title, kind, mode, status, *counts in sessions:
         overview.rows.append(
             [
-                session.date,
-                session.start_time.strftime("%H:%M") if session.start_time else "",
-                session.duration_minutes,
-                session.title,
-                ", ".join(step.code for step in session.steps.all()),
-                kinds.get(session.kind, session.kind),
-                modes.get(session.mode, session.mode),
-                statuses.get(session.status, session.status),
-                session.invited,
-                session.present,
-                session.absent,
-                session.excused,
+                date,
+                start.strftime("%H:%M") if start else "",
+                minutes,
+                title,
+                ", ".join(steps.get(pk, ())),
+                kinds.get(kind, kind),
+                modes.get(mode, mode),
+                statuses.get(status, status),
+                *counts,
             ]
         )
     return overview
@@ -97,22 +116,29 @@ def attendance_sheet(region) -> Sheet:
             Column(_("Attendance")),
         ],
     )
-    for row in (
+    # Tuples of the seven columns: thousands of rows, each of three models otherwise.
+    for date, title, name, organisation, sector, level, status in (
         Attendance.objects.filter(session__region=region)
-        .select_related("session", "stakeholder__organisation")
         .order_by("session__date", "session__pk", "stakeholder__name")
+        .values_list(
+            "session__date",
+            "session__title",
+            "stakeholder__name",
+            "stakeholder__organisation__name",
+            "stakeholder__organisation__sector",
+            "stakeholder__function_level",
+            "status",
+        )
     ):
         attendance.rows.append(
             [
-                row.session.date,
-                row.session.title,
-                row.stakeholder.name,
-                row.stakeholder.organisation.name,
-                sectors.get(
-                    row.stakeholder.organisation.sector, row.stakeholder.organisation.sector
-                ),
-                levels.get(row.stakeholder.function_level, row.stakeholder.function_level),
-                statuses.get(row.status, row.status),
+                date,
+                title,
+                name,
+                organisation,
+                sectors.get(sector, sector),
+                levels.get(level, level),
+                statuses.get(status, status),
             ]
         )
     return attendance
