@@ -65,9 +65,7 @@ def enqueue(export_id) -> bool:
             build_qdpx_export.apply_async((str(export_id),))
         else:
             with app.connection_for_write(transport_options=FAST_FAIL) as connection:
-                build_qdpx_export.apply_async(
-                    (str(export_id),), connection=connection, retry=False
-                )
+                build_qdpx_export.apply_async((str(export_id),), connection=connection, retry=False)
     except Exception as error:  # kombu/redis raise several types for an unreachable broker
         logger.warning("Could not queue REFI-QDA export %s (%s).", export_id, error)
         return False
