@@ -70,7 +70,12 @@ def qdpx_export(request):
         .select_related("code", "note__session__region")
         .order_by("note__session__region__name", "note__session__date", "note_id", "id")
     )
-    recent = exports_for_user(request.user).annotate(n_regions=Count("regions"))[:10]
+    # Ordered here: a model's default ordering does not apply to a query with GROUP BY.
+    recent = (
+        exports_for_user(request.user)
+        .annotate(n_regions=Count("regions"))
+        .order_by("-created_at")[:10]
+    )
     return TemplateResponse(
         request,
         "sessions/qdpx_export.html",
@@ -79,6 +84,7 @@ def qdpx_export(request):
             "counts": counts,
             "left_out": left_out,
             "recent": recent,
+            "retention_hours": settings.QDPX_EXPORT_RETENTION_HOURS,
             "may_download_key": role_of(request.user) == Role.NATIONAL_PROJECT_LEADER,
         },
         status=status,
