@@ -302,6 +302,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "roadmap_site.audit.tasks.purge_submission_keys",
         "schedule": crontab(minute=30, hour=3),
     },
+    # REFI-QDA exports (with their files of field-note text) older than
+    # QDPX_EXPORT_RETENTION_HOURS (sessions/qdpx_jobs.py).
+    "purge-qdpx-exports": {
+        "task": "sessions.tasks.purge_qdpx_exports",
+        "schedule": crontab(minute=45, hour=3),
+    },
     # Session mails of the day: reminders to invitees who have not replied, action items
     # due tomorrow; minutes whose deadline passed lock (sessions/tasks.py).
     "session-reminders": {
@@ -335,6 +341,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 BIN_RETENTION_DAYS = 30
 # A one-time key must outlive a page left open over a weekend, not much longer.
 SUBMISSION_KEY_RETENTION_DAYS = 7
+# A REFI-QDA export is kept for its requester to download, then deleted (the file and its
+# job); no download is served after this, even before the nightly purge.
+QDPX_EXPORT_RETENTION_HOURS = env_int("QDPX_EXPORT_RETENTION_HOURS", 24)
 
 # Mail (docs/mail.md). EMAIL_URL names the SMTP server: smtp://user:pass@host:587 speaks
 # STARTTLS (required), smtps://user:pass@host:465 TLS from the start; ?starttls=0 after an

@@ -1,12 +1,16 @@
 """Sessions and everything in them are reached through the region's access rules."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from regions.access import can_edit_region, can_read_field_notes, role_of, visible_regions
 from regions.models import Role
 
-from .models import Attachment, FieldNote, Session
+from .models import Attachment, FieldNote, QdpxExport, Session
 
 
 def sessions_for_user(user):
@@ -70,6 +74,27 @@ def can_code(user) -> bool:
 def require_coder(user) -> None:
     if not can_code(user):
         raise PermissionDenied("Only researchers code field notes.")
+
+
+# --- REFI-QDA exports: the requester's alone ------------------------------------------
+
+
+def exports_for_user(user):
+    """The user's own REFI-QDA exports that are still kept. Nobody else's, not even another
+    researcher's or the national project leader's: each file holds field-note text chosen
+    by its requester. Someone who no longer codes (a changed role) has none."""
+    if not user.is_authenticated or not can_code(user):
+        return QdpxExport.objects.none()
+    kept = datetime.timedelta(hours=settings.QDPX_EXPORT_RETENTION_HOURS)
+    return QdpxExport.objects.filter(requested_by=user, created_at__gte=timezone.now() - kept)
+
+
+def get_export_for_user(user, pk) -> QdpxExport:
+    """One of the user's exports; anyone else gets the 404 of a missing one."""
+    try:
+        return exports_for_user(user).get(pk=pk)
+    except (QdpxExport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such export.") from None
 
 
 # --- links in mails: the token is the key ------------------------------------------------

@@ -18,6 +18,7 @@ from .models import (
     MinutesAmendment,
     MinutesReview,
     MinutesRevision,
+    QdpxExport,
     ReconcileChoice,
     Session,
     SessionDecision,
@@ -152,3 +153,21 @@ class CodingRoundAdmin(RoundRecordAdmin):
 @admin.register(ReconcileChoice)
 class ReconcileChoiceAdmin(RoundRecordAdmin):
     list_display = ["round", "passage", "outcome", "chosen_by", "chosen_at"]
+
+
+@admin.register(QdpxExport)
+class QdpxExportAdmin(admin.ModelAdmin):
+    """Read-only: what was asked and how it went. The file is not linked (it holds field
+    notes and is the requester's alone); it is served by the export's own page."""
+
+    list_display = ["created_at", "requested_by", "status", "notes_done", "notes_total"]
+    list_filter = ["status", "pseudonymised"]
+    fields = ["requested_by", "pseudonymised", "status", "notes_done", "notes_total"]
+    fields += ["size_bytes", "created_at", "started_at", "finished_at", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

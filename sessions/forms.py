@@ -368,7 +368,9 @@ class MemoForm(GuardedForm, forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
 
-class QdpxExportForm(forms.Form):
+class QdpxExportForm(GuardedForm, forms.Form):
+    """Carries a one-time key: a post sent twice makes one export job."""
+
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"),
         queryset=None,

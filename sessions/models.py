@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -731,3 +732,57 @@ class Memo(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class QdpxExportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    BUILDING = "building", _("building")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class QdpxExport(models.Model):
+    """One request for a REFI-QDA project (``sessions.qdpx_jobs``): built by a worker, then
+    downloaded by the one who asked for it. The id is a random UUID; the file lives outside
+    any public URL (it holds field-note text) and is deleted with the row after
+    ``QDPX_EXPORT_RETENTION_HOURS``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qdpx_exports"
+    )
+    regions = models.ManyToManyField(Region, related_name="+", verbose_name=_("regions"))
+    pseudonymised = models.BooleanField(_("pseudonymised"), default=False)
+    # The requester's language: the project's labels (variables, cases) are written in it.
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=QdpxExportStatus.choices,
+        default=QdpxExportStatus.QUEUED,
+    )
+    notes_done = models.PositiveIntegerField(default=0)
+    notes_total = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="qdpx/%Y/%m/", blank=True)
+    size_bytes = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("REFI-QDA export")
+        verbose_name_plural = _("REFI-QDA exports")
+
+    def __str__(self):
+        return f"REFI-QDA export {self.pk} ({self.status})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in {QdpxExportStatus.READY, QdpxExportStatus.FAILED}
+
+    @property
+    def filename(self) -> str:
+        kind = "pseudonymised-field-notes" if self.pseudonymised else "field-notes"
+        return f"roadmap-{kind}-{timezone.localtime(self.created_at):%Y-%m-%d}.qdpx"

@@ -145,8 +145,20 @@ def _steps_label(steps) -> str:
     return ", ".join(step.code for step in steps)
 
 
+# How often a long export says how far it is (``progress``): a write per this many notes.
+PROGRESS_EVERY = 100
+
+
 def build_project(
-    notes, *, codes=None, steps=None, now=None, name=None, code_memos=None, pseudonymiser=None
+    notes,
+    *,
+    codes=None,
+    steps=None,
+    now=None,
+    name=None,
+    code_memos=None,
+    pseudonymiser=None,
+    progress=None,
 ):
     """(zip bytes, ExportSummary) for these notes (``notes_for_export``) and the codebook.
 
@@ -154,7 +166,11 @@ def build_project(
     reads them), each referred to with a ``NoteRef`` from the note, passage or code it is
     about. With a ``pseudonymiser`` (``sessions.pseudonyms``) every stakeholder's name,
     e-mail and organisation in the notes, memos and session titles is replaced by its
-    pseudonym, and the coded passages are moved onto the changed text."""
+    pseudonym, and the coded passages are moved onto the changed text.
+
+    ``progress(done, total)``, when given, is called once the notes are read and then
+    every ``PROGRESS_EVERY`` notes written (never per note: a caller that stores it
+    writes to the database)."""
     now = now or timezone.now()
     codes = list(codes if codes is not None else Code.objects.order_by("order", "name", "id"))
     if code_memos is None:
@@ -174,6 +190,8 @@ def build_project(
     steps = list(steps if steps is not None else Step.objects.order_by("order"))
     notes = list(notes)
     summary = ExportSummary(notes=len(notes))
+    if progress is not None:
+        progress(0, len(notes))
 
     users = {}
 
@@ -325,7 +343,9 @@ def build_project(
     note_word, steps_word = _("note"), _("steps")
     files = {}
     sources_el = ET.SubElement(project, _q("Sources"))
-    for note in notes:
+    for done, note in enumerate(notes):
+        if progress is not None and done and not done % PROGRESS_EVERY:
+            progress(done, len(notes))
         session = note.session
         note_guid = guid("note", note.pk)
         plain = to_plain_text(note.text)

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import qdpx_jobs, services
 
 
 @shared_task(time_limit=600)
@@ -16,3 +16,11 @@ def daily_session_mail() -> dict:
         "action_reminders": services.action_reminders_send(today),
         "minutes_locked": services.minutes_lock_due(today),
     }
+
+
+@shared_task(ignore_result=True)
+def purge_qdpx_exports() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): delete REFI-QDA exports and their files older than
+    QDPX_EXPORT_RETENTION_HOURS. Each file holds field-note text; it is made to be
+    downloaded once, not kept on the server."""
+    return qdpx_jobs.exports_purge()

@@ -52,6 +52,9 @@ urlpatterns = [
 # REFI-QDA export and codebook import
 urlpatterns += [
     path("codings/export/", qdpx.qdpx_export, name="qdpx_export"),
+    path("codings/export/<uuid:pk>/", qdpx.qdpx_job, name="qdpx_job"),
+    path("codings/export/<uuid:pk>/download/", qdpx.qdpx_job_download, name="qdpx_job_download"),
+    path("codings/export/<uuid:pk>/retry/", qdpx.qdpx_job_retry, name="qdpx_job_retry"),
     path("codes/import/", qdpx.codebook_import, name="codebook_import"),
     path("codings/import/", qdpx.project_import, name="project_import"),
 ]

@@ -124,6 +124,8 @@ KINDS = [
             "roadmap_sessions.Coding": {"created_by", "quote"},
             "regions.KeptPassage": {"kept_by"},
             "steps.TargetGroupPassage": {"linked_by"},
+            # A REFI-QDA export's file holds its notes; the job is its requester's alone.
+            "roadmap_sessions.QdpxExport": {"error", "requested_by"},
         },
         can_read_field_notes,
         "regions.access.can_read_field_notes",

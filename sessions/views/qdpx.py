@@ -1,30 +1,36 @@
 """REFI-QDA: the field notes of chosen regions as a ``.qdpx`` project for the researchers'
 analysis software, and a ``.qdc`` codebook merged into the codebook."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from regions.access import role_of, visible_regions
 from regions.models import Role
+from regions.submissions import submit_once
 from roadmap_site.spreadsheets import Column, Sheet, csv_response
 
-from .. import qdc, qdpx, qdpx_import
-from ..access import require_coder
+from .. import qdc, qdpx, qdpx_import, qdpx_jobs
+from ..access import exports_for_user, get_export_for_user, require_coder
 from ..forms import CodebookImportForm, ProjectImportForm, QdpxExportForm
-from ..models import Coding, FieldNote
+from ..models import Coding, FieldNote, QdpxExportStatus
 from .coding import codebook_page
 
 
 @login_required
 def qdpx_export(request):
-    """GET: choose regions. POST: download their field notes, codebook and codings.
-    Researchers and the national project leader only; a researcher only their regions."""
+    """GET: choose regions. POST: queue a REFI-QDA export of their field notes, codebook
+    and codings, and go to its page (303). Researchers and the national project leader
+    only; a researcher only their regions. The project is built by a worker
+    (``sessions.qdpx_jobs``): a national one takes seconds, too long for a request."""
     require_coder(request.user)
     regions = visible_regions(request.user)
     status = 200
@@ -32,15 +38,18 @@ def qdpx_export(request):
         form = QdpxExportForm(request.POST, regions=regions)
         if form.is_valid():
             chosen = form.cleaned_data["regions"] or regions
-            pseudonymised = form.cleaned_data["pseudonymise"]
-            data, _summary = qdpx.export_regions(
-                chosen, pseudonymiser=qdpx.pseudonymiser() if pseudonymised else None
-            )
-            response = HttpResponse(data, content_type="application/zip")
-            kind = "pseudonymised-field-notes" if pseudonymised else "field-notes"
-            name = f"roadmap-{kind}-{timezone.localdate():%Y-%m-%d}.qdpx"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
+
+            def create():
+                export = qdpx_jobs.export_request(
+                    user=request.user,
+                    regions=chosen,
+                    pseudonymised=form.cleaned_data["pseudonymise"],
+                    language=request.LANGUAGE_CODE,
+                )
+                return export, reverse("sessions:qdpx_job", args=[export.pk])
+
+            done = submit_once(user=request.user, key=form.submission_key, create=create)
+            return redirect_303(done.answer)
         status = 422
     else:
         form = QdpxExportForm(regions=regions)
@@ -61,6 +70,12 @@ def qdpx_export(request):
         .select_related("code", "note__session__region")
         .order_by("note__session__region__name", "note__session__date", "note_id", "id")
     )
+    # Ordered here: a model's default ordering does not apply to a query with GROUP BY.
+    recent = (
+        exports_for_user(request.user)
+        .annotate(n_regions=Count("regions"))
+        .order_by("-created_at")[:10]
+    )
     return TemplateResponse(
         request,
         "sessions/qdpx_export.html",
@@ -68,10 +83,62 @@ def qdpx_export(request):
             "form": form,
             "counts": counts,
             "left_out": left_out,
+            "recent": recent,
+            "retention_hours": settings.QDPX_EXPORT_RETENTION_HOURS,
             "may_download_key": role_of(request.user) == Role.NATIONAL_PROJECT_LEADER,
         },
         status=status,
     )
+
+
+def redirect_303(location):
+    """After a POST: "see other", so that reloading the job page never posts again."""
+    response = HttpResponseRedirect(location)
+    response.status_code = 303
+    return response
+
+
+def _job(export, **extra):
+    return {"export": export, "retention_hours": settings.QDPX_EXPORT_RETENTION_HOURS, **extra}
+
+
+@login_required
+def qdpx_job(request, pk):
+    """The export's page: status and progress, polled by htmx until it is ready or failed,
+    then the download link. The requester's alone (``exports_for_user``)."""
+    export = get_export_for_user(request.user, pk)
+    if request.htmx:
+        response = TemplateResponse(request, "sessions/qdpx_job.html#job-status", _job(export))
+    else:
+        context = _job(export, regions=export.regions.order_by("name"))
+        response = TemplateResponse(request, "sessions/qdpx_job.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def qdpx_job_download(request, pk):
+    export = get_export_for_user(request.user, pk)
+    if export.status != QdpxExportStatus.READY or not export.file:
+        raise Http404("The export is not ready.")
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def qdpx_job_retry(request, pk):
+    export = qdpx_jobs.export_retry(get_export_for_user(request.user, pk))
+    if request.htmx:
+        return TemplateResponse(request, "sessions/qdpx_job.html#job-status", _job(export))
+    return redirect_303(reverse("sessions:qdpx_job", args=[export.pk]))
 
 
 @login_required

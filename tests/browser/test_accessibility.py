@@ -50,6 +50,19 @@ def code(name):
     return Code.objects.get(name=name).pk
 
 
+def export_of(username, **fields):
+    """A REFI-QDA export of the user's regions (its page is the requester's alone)."""
+    from django.contrib.auth import get_user_model
+
+    from regions.access import visible_regions
+    from sessions.models import QdpxExport
+
+    user = get_user_model().objects.get(username=username)
+    export = QdpxExport.objects.create(requested_by=user, **fields)
+    export.regions.set(visible_regions(user))
+    return export.pk
+
+
 def url(name, *args, query=""):
     """A url builder that runs after the demo is seeded (args may be callables)."""
     return lambda: reverse(name, args=[arg() if callable(arg) else arg for arg in args]) + query
@@ -120,6 +133,18 @@ MAIN_PAGES = {
         ("session with notes", url("sessions:detail", lambda: session(KICK_OFF))),
         ("network", url("dashboard:network")),
         ("field notes export", url("sessions:qdpx_export")),
+        # Building (polled, with its progress bar), then failed (with its retry form).
+        (
+            "export job",
+            url(
+                "sessions:qdpx_job",
+                lambda: export_of("researcher", status="building", notes_done=3, notes_total=9),
+            ),
+        ),
+        (
+            "failed export job",
+            url("sessions:qdpx_job", lambda: export_of("researcher", status="failed")),
+        ),
     ],
     "stakeholder1": [
         ("portal", url("home")),

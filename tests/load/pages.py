@@ -9,6 +9,7 @@ locust does not spend the run logging in.
 
 import json
 import secrets
+import uuid
 
 from django.db import connection
 from django.db.models import Count
@@ -20,8 +21,12 @@ from agreements.models import Document, DocumentStatus
 from regions.models import Region
 from regions.scale import SCALE_PREFIX
 from roadmap_site.national.dashboard_cache import data_changed
-from sessions.models import Session
+from sessions.models import QdpxExport, QdpxExportStatus, Session
 
+# The export's POST carries one fixed one-time key: the first post queues one national
+# build and every later one gets the same redirect back (what a double click costs), so
+# the run measures the request, not a worker flooded with hundreds of builds.
+EXPORT_KEY = uuid.uuid5(uuid.NAMESPACE_URL, "roadmap:bench-pages:qdpx-export")
 USERS = {}
 CSRF = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret, as Django stores it
 
@@ -42,6 +47,25 @@ def url(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None  # a page a later issue adds, not (yet) on this branch
+
+
+HEADERS = {"REFI-QDA export job status (htmx poll)": {"HX-Request": "true"}}
+
+
+def building_export(regions):
+    """The national project leader's national export, half built: the job page as it is
+    polled while a worker builds (made once, kept in the bench database)."""
+    from django.contrib.auth import get_user_model
+
+    npl = get_user_model().objects.get(username="npl")
+    job, made = QdpxExport.objects.get_or_create(
+        requested_by=npl,
+        status=QdpxExportStatus.BUILDING,
+        defaults={"notes_done": 1100, "notes_total": 2215, "language": "en"},
+    )
+    if made:
+        job.regions.set(regions)
+    return job
 
 
 def pages():
@@ -70,6 +94,7 @@ def pages():
                 break
     portal_region = document.region_id if document is not None else None
     everything = list(Region.objects.values_list("pk", flat=True))
+    job = building_export(everything)
     rows = [
         ("/healthz (logged in)", "npl", "GET", url("healthz"), None),
         ("dashboard", "npl", "GET", url("dashboard:index"), None),
@@ -83,8 +108,12 @@ def pages():
          url("agreements:portal_region", portal_region) if portal_region else None, None),
         ("outbox", "npl", "GET", url("mail:outbox"), None),
         ("unit-cost library", "npl", "GET", url("steps:library"), None),
+        # The request only: it queues the build and answers 303 to the job's page.
         ("REFI-QDA export, all regions", "npl", "POST", url("sessions:qdpx_export"),
-         {"regions": everything}),
+         {"regions": everything, "submission_key": str(EXPORT_KEY)}),
+        ("REFI-QDA export job page", "npl", "GET", url("sessions:qdpx_job", job.pk), None),
+        ("REFI-QDA export job status (htmx poll)", "npl", "GET",
+         url("sessions:qdpx_job", job.pk), None),
         ("sessions CSV of one region", "npl", "GET",
          url("regions:export", region.pk, "sessions", "csv"), None),
         ("sessions XLSX of one region", "npl", "GET",
@@ -99,6 +128,8 @@ def pages():
         c = client(user)
         send = c.post if method == "POST" else c.get
         extra = {"HTTP_X_CSRFTOKEN": CSRF} if method == "POST" else {}
+        headers = HEADERS.get(name, {})
+        extra |= {f"HTTP_{key.upper().replace('-', '_')}": value for key, value in headers.items()}
         send(path, data, **extra)  # warm: templates, the connection, the cache
         data_changed()
         with CaptureQueriesContext(connection) as cold:
@@ -112,6 +143,8 @@ def pages():
                 "path": path,
                 "data": data,
                 "status": response.status_code,
+                "expect": 303 if method == "POST" else 200,
+                "headers": headers,
                 "cookie": f"sessionid={c.cookies['sessionid'].value}; csrftoken={CSRF}",
                 "csrf": CSRF,
                 "queries": len(warm),

@@ -28,7 +28,7 @@ class Tour(HttpUser):
     def page(self):
         page = PAGES[self.next % len(PAGES)]
         self.next += 1
-        headers = {"Cookie": page["cookie"], "X-Forwarded-Proto": "https"}
+        headers = {"Cookie": page["cookie"], "X-Forwarded-Proto": "https", **page["headers"]}
         if page["method"] == "POST":
             headers["X-CSRFToken"] = page["csrf"]
             headers["Referer"] = f"https://{self.host.split('://', 1)[1]}{page['path']}"
@@ -42,5 +42,5 @@ class Tour(HttpUser):
                 catch_response=True,
             )  # fmt: skip
         with request as response:
-            if response.status_code != 200:
+            if response.status_code != page["expect"]:
                 response.failure(f"{response.status_code} on {page['path']}")

@@ -118,10 +118,10 @@ def named(region, make_note, researcher):
 
 
 def test_the_pseudonymised_export_holds_no_real_name_anywhere_and_validates(
-    client, researcher, named, project_schema
+    client, researcher, named, project_schema, export_download
 ):
     client.force_login(researcher)
-    response = client.post(reverse(EXPORT), {"pseudonymise": "on"})
+    response = export_download(client, {"pseudonymise": "on"})
     assert response.status_code == 200
     assert "pseudonymised" in response["Content-Disposition"]
     files = unzip(response.content)
@@ -143,9 +143,9 @@ def test_the_pseudonymised_export_holds_no_real_name_anywhere_and_validates(
     assert memo == f"Ask {person} again."
 
 
-def test_the_plain_export_still_has_the_names(client, researcher, named):
+def test_the_plain_export_still_has_the_names(client, researcher, named, export_download):
     client.force_login(researcher)
-    files = unzip(client.post(reverse(EXPORT)).content)
+    files = unzip(export_download(client).content)
     assert "Geertruida" in b"\n".join(files.values()).decode()
 
 

@@ -47,13 +47,15 @@ def test_anonymous_is_sent_to_log_in(client):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_a_researcher_exports_only_their_regions(client, researcher, two_regions, other_region):
+def test_a_researcher_exports_only_their_regions(
+    client, researcher, two_regions, other_region, export_download
+):
     mine, theirs = two_regions
     client.force_login(researcher)
     page = client.get(reverse(EXPORT))
     assert page.status_code == 200
     assert "Rivierenland" in page.text and "Noorderveen" not in page.text
-    assert exported_notes(client.post(reverse(EXPORT))) == {qdpx.guid("note", mine.pk)}
+    assert exported_notes(export_download(client)) == {qdpx.guid("note", mine.pk)}
     # Naming a region they are not assigned to is a form error, not a leak.
     response = client.post(reverse(EXPORT), {"regions": [other_region.pk]})
     assert response.status_code == 422
@@ -61,13 +63,13 @@ def test_a_researcher_exports_only_their_regions(client, researcher, two_regions
 
 
 def test_the_national_project_leader_chooses_regions_or_all(
-    client, npl, two_regions, region, other_region
+    client, npl, two_regions, region, other_region, export_download
 ):
     mine, theirs = two_regions
     client.force_login(npl)
-    everything = exported_notes(client.post(reverse(EXPORT)))
+    everything = exported_notes(export_download(client))
     assert everything == {qdpx.guid("note", mine.pk), qdpx.guid("note", theirs.pk)}
-    chosen = exported_notes(client.post(reverse(EXPORT), {"regions": [other_region.pk]}))
+    chosen = exported_notes(export_download(client, {"regions": [other_region.pk]}))
     assert chosen == {qdpx.guid("note", theirs.pk)}
     assert client.post(reverse(EXPORT), {"regions": ["x"]}).status_code == 422
 

@@ -11,6 +11,7 @@ from regions.models import Role
 from sessions import rounds, services
 from sessions.models import Code, Coding, CodingRound, ReconcileChoice, RoundStatus
 from tests.factories import UserFactory
+from tests.qdpx.conftest import eager_celery, export_download  # noqa: F401 - fixtures
 from tests.trust.concurrency_helpers import at_once, form_on_page, logged_in
 
 pytestmark = pytest.mark.django_db
@@ -152,13 +153,19 @@ def test_while_open_neither_coder_sees_the_others_codings_anywhere(
 
 
 def test_an_export_while_a_round_is_open_carries_only_the_projects_codings(
-    client, open_round, second, shared_note, funding, politics, npl
+    client,
+    open_round,
+    second,
+    shared_note,
+    funding,
+    politics,
+    npl,
+    export_download,  # noqa: F811
 ):
     services.coding_create(note=shared_note, code=politics, quote="The alderman decides", user=npl)
     code(client, shared_note, funding, "no budget")
     code(logged_in(second), shared_note, funding, "Trust grows slowly")
-    response = client.post(reverse("sessions:qdpx_export"), {})
-    assert response.status_code == 200
+    response = export_download(client)
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         project = archive.read("project.qde").decode()
     assert project.count("<Coding ") == 1

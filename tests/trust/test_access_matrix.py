@@ -86,6 +86,9 @@ KEEP_LIBRARY = outcomes(DENIED, npl=OK, anonymous=LOGIN)
 MEMO = outcomes(HIDDEN, npl=OK, researcher=OK, anonymous=LOGIN)
 # "Field notes to code" lists the sessions with notes of the reader's own regions.
 NOTES_TO_CODE = outcomes(HIDDEN, npl=OK, rpl=OK, other_rpl=OK, researcher=OK, anonymous=LOGIN)
+# A REFI-QDA export holds field-note text chosen by its requester (the researcher here):
+# to everyone else, the national project leader and other researchers too, it does not exist.
+REQUESTER = outcomes(HIDDEN, researcher=OK, anonymous=LOGIN)
 # One mail in the outbox, sent by the region's project leader.
 OUTBOX_MESSAGE = outcomes(DENIED, npl=OK, rpl=OK, other_rpl=HIDDEN, anonymous=LOGIN)
 
@@ -436,6 +439,9 @@ MATRIX: dict[str, Entry] = {
     # Only researchers and the national project leader export notes (a researcher: their
     # regions) and import a codebook; refused by role before anything is read.
     "sessions:qdpx_export": Entry(CODEBOOK_WRITE),
+    "sessions:qdpx_job": Entry(REQUESTER, obj("qdpx_export")),
+    "sessions:qdpx_job_download": Entry(REQUESTER, obj("qdpx_export")),
+    "sessions:qdpx_job_retry": Entry(REQUESTER, obj("failed_qdpx_export"), method="post"),
     "sessions:codebook_import": Entry(CODEBOOK_WRITE, method="post"),
     "sessions:project_import": Entry(CODEBOOK_WRITE),
     # --- double coding: the round's coders and the national project leader; another
@@ -675,6 +681,7 @@ def make_world(region, other_region, rpl, researcher):
         "review": review,
         "document": document,
         "failed_document": failed,
+        **_qdpx_exports(region, researcher),
         "bin_entry": _bin_entry(region, rpl),
         "membership": _membership(region),
         "participation": RegionOrganisation.objects.create(region=region, organisation=payer),
@@ -770,6 +777,27 @@ def _bin_entry(region, rpl):
         kind=SessionKind.GROUP,
     )
     return bin.move_to_bin(binned, kind="session", region=region, by=rpl)
+
+
+def _qdpx_exports(region, researcher):
+    """A ready and a failed REFI-QDA export, both the researcher's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sessions.models import QdpxExport, QdpxExportStatus
+
+    ready = QdpxExport.objects.create(
+        requested_by=researcher,
+        status=QdpxExportStatus.READY,
+        notes_total=1,
+        notes_done=1,
+        file=SimpleUploadedFile("export.qdpx", b"PK\x05\x06" + b"\0" * 18),
+    )
+    failed = QdpxExport.objects.create(
+        requested_by=researcher, status=QdpxExportStatus.FAILED, error="Worker lost"
+    )
+    for export in (ready, failed):
+        export.regions.set([region])
+    return {"qdpx_export": ready, "failed_qdpx_export": failed}
 
 
 def _agreement_world(region, rpl):
