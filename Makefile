@@ -11,9 +11,11 @@ run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:80
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST)
 
-# One pytest-xdist worker per core, each with its own databases (tests/workers.py);
-# PYTEST_WORKERS=0 runs in one process, e.g. to step through a test with a debugger.
-PYTEST_WORKERS ?= auto
+# One pytest-xdist worker per core and one more, each with its own databases
+# (tests/workers.py): the extra worker runs while the others wait on a browser, a server
+# they started or a mail retry. PYTEST_WORKERS=0 runs in one process, e.g. to step through
+# a test with a debugger.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 test: install-dev ## The whole test suite (PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)

@@ -1,5 +1,5 @@
-"""Under pytest-xdist (``make test`` runs one worker per core) each worker gets its own
-services, so that two workers never meet:
+"""Under pytest-xdist (``make test`` runs one worker per core and one more) each worker
+gets its own services, so that two workers never meet:
 
 - the database: pytest-django already names each worker's test database apart
   (``test_roadmap_gw0``, ``test_roadmap_gw1``);
