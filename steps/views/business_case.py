@@ -165,8 +165,7 @@ def _scenario_forms(scenario, bound, organisations, picks, table) -> dict:
             table=table,
             outcomes=scenario.outcomes.all(),
         ),
-        "outcome": bound.get(("outcome", scenario.pk))
-        or OutcomeForm(prefix=f"{prefix}-outcome"),
+        "outcome": bound.get(("outcome", scenario.pk)) or OutcomeForm(prefix=f"{prefix}-outcome"),
         "split": bound.get(("split", scenario.pk))
         or SplitForm(prefix=f"{prefix}-split", organisations=organisations, scenario=scenario),
     }
@@ -213,7 +212,7 @@ def business_case_context(request, region, bound=None, flash="", error="", edit=
     ``edit`` is the scenario whose forms are shown (its id), ``NEW`` for the form of a
     new scenario, or None; a refused form's scenario is shown with its forms anyway."""
     bound = bound or {}
-    for name, scenario_id in bound:
+    for _name, scenario_id in bound:
         edit = NEW if scenario_id is None else scenario_id
     can_edit = can_edit_region(request.user, region)
     summary_only = is_stakeholder(request.user)
@@ -250,12 +249,10 @@ def business_case_context(request, region, bound=None, flash="", error="", edit=
         # the same for every viewer with the same rights in this region until the data
         # changes (a decision or a scenario bumps the version). Rendered without the
         # request, so that no CSRF token can end up in the cache.
-        body = fragments.cached(
-            "business-case", [region.pk, can_edit, summary_only], render_body
-        )
+        body = fragments.cached("business-case", [region.pk, can_edit, summary_only], render_body)
     else:
         body = render_body(request)
-    context["body"] = mark_safe(body["html"])
+    context["body"] = mark_safe(body["html"])  # noqa: S308 - our own escaped template
     context["has_rows"] = body["has_rows"]
     if can_edit and (edit == NEW or not body["has_rows"]):
         context["new_form"] = bound.get(("scenario", None)) or _new_scenario_form(region)
@@ -326,9 +323,7 @@ def scenario_create(request, region_id):
 
     submitted = submit_once(user=request.user, key=form.submission_key, create=create)
     added = getattr(submitted, "result", None)
-    return _answer(
-        request, region, flash=_("Scenario added."), edit=added.pk if added else None
-    )
+    return _answer(request, region, flash=_("Scenario added."), edit=added.pk if added else None)
 
 
 @login_required

@@ -60,10 +60,8 @@ def library_context(request, bound=None, flash="", open_form=None) -> dict:
         recorders = UnitValueVersion.objects.filter(recorded_by__isnull=False).values_list(
             "recorded_by__first_name", "recorded_by__last_name", "recorded_by__username"
         )
-        entries = fragments.cached(
-            "library", [can_edit, sorted(set(recorders))], render_entries
-        )
-    context["entries_html"] = mark_safe(entries["html"])
+        entries = fragments.cached("library", [can_edit, sorted(set(recorders))], render_entries)
+    context["entries_html"] = mark_safe(entries["html"])  # noqa: S308 - our own template
     if can_edit:
         if ("value", None) in opened or entries["empty"]:
             context["new_form"] = bound.get(("value", None)) or UnitValueForm(prefix="new")
