@@ -34,9 +34,11 @@ def _uncommitted_changes() -> bool:
 def cached(name: str, parts, render):
     """``render()`` once per data version, day, language and ``parts``: ``parts`` must
     name everything else that decides what the fragment shows (the object, the viewer's
-    rights)."""
+    rights); a callable is asked only when the cache is read."""
     if _uncommitted_changes():
         return render()
+    if callable(parts):
+        parts = parts()
     detail = "|".join(
         [timezone.localdate().isoformat(), translation.get_language() or ""]
         + [str(p) for p in parts]

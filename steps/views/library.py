@@ -57,10 +57,14 @@ def library_context(request, bound=None, flash="", open_form=None) -> dict:
         # Without a form the list is the same for every reader (and for every keeper)
         # until the library changes, or someone who recorded a version is renamed: their
         # names are in the key. Rendered without the request: no CSRF token is cached.
-        recorders = UnitValueVersion.objects.filter(recorded_by__isnull=False).values_list(
-            "recorded_by__first_name", "recorded_by__last_name", "recorded_by__username"
-        )
-        entries = fragments.cached("library", [can_edit, sorted(set(recorders))], render_entries)
+        def parts():
+            recorders = UnitValueVersion.objects.filter(recorded_by__isnull=False)
+            names = recorders.values_list(
+                "recorded_by__first_name", "recorded_by__last_name", "recorded_by__username"
+            )
+            return [can_edit, sorted(set(names))]
+
+        entries = fragments.cached("library", parts, render_entries)
     context["entries_html"] = mark_safe(entries["html"])  # noqa: S308 - our own template
     if can_edit:
         if ("value", None) in opened or entries["empty"]:
