@@ -43,6 +43,15 @@ WATCHED = [
     "agreements.Agreement",
     "agreements.Approval",
     "agreements.AgreementReview",
+    # The business case's and the unit-cost library's read parts (steps/fragments.py).
+    "steps.BusinessCase",
+    "steps.Scenario",
+    "steps.ScenarioCost",
+    "steps.ScenarioBenefit",
+    "steps.ScenarioOutcome",
+    "steps.UnitValue",
+    "steps.UnitValueVersion",
+    "steps.PriceIndex",
 ]
 TIMEOUT = 60 * 60
 

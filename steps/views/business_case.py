@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -29,7 +31,7 @@ from roadmap_site.audit.models import BinKind
 from roadmap_site.formatting import money
 
 from .. import business_case as bc
-from .. import charts, library, scenarios, sensitivity
+from .. import charts, fragments, library, scenarios, sensitivity
 from ..deliverable_forms import (
     DISCOUNT_MKBA,
     BenefitForm,
@@ -50,6 +52,8 @@ from ..selectors import accepted_decision
 from .common import is_stakeholder, region_organisations, respond
 
 TEMPLATE = "steps/business_case.html"
+# ``?edit=new``: the page with the form of a new scenario open.
+NEW = "new"
 PARTIAL = "business-case"
 
 COST_COLOUR, SAVING_COLOUR = "#a42020", "#1e7b46"
@@ -123,35 +127,58 @@ def _scenarios(region):
     )
 
 
-def business_case_context(request, region, bound=None, flash="", error="") -> dict:
-    """``bound`` maps (form name, scenario id or None) to a refused form to show again."""
-    bound = bound or {}
-    can_edit = can_edit_region(request.user, region)
-    decision = accepted_decision(region)
-    accepted = None
-    if decision is not None:
-        accepted = {
-            "decision": decision,
-            "snapshot": decision.accepted_scenario_snapshot,
-            "evaluation": scenarios.evaluate_snapshot(decision.accepted_scenario_snapshot),
-        }
-    context = {
-        "region": region,
-        "can_edit": can_edit,
-        "accepted": accepted,
-        "flash": flash,
-        "error": error,
-        "summary_only": is_stakeholder(request.user),
+def _new_scenario_form(region):
+    return ScenarioForm(
+        prefix="new",
+        initial={
+            "clients": getattr(getattr(region, "target_group", None), "pilot_size", None) or 10,
+            # A Decimal, not the string "0.4": PercentField shows a string back as
+            # typed, so "0.4" would be offered and then read as 0.4 %.
+            "success_rate": Decimal("0.4"),
+            "lag_months": 6,
+            "horizon_months": 36,
+            "intervention_months": 12,
+            # The Dutch MKBA guidance's rate (issue 18); the form offers others.
+            "annual_discount_rate": DISCOUNT_MKBA,
+            "discount_preset": str(DISCOUNT_MKBA),
+        },
+    )
+
+
+def _scenario_forms(scenario, bound, organisations, picks, table) -> dict:
+    prefix = f"s{scenario.pk}"
+    return {
+        "scenario": bound.get(("scenario", scenario.pk))
+        or ScenarioForm(instance=scenario, prefix=prefix),
+        "cost": bound.get(("cost", scenario.pk))
+        or CostForm(
+            prefix=f"{prefix}-cost",
+            organisations=organisations,
+            library=picks[LibraryUse.COST],
+            table=table,
+        ),
+        "benefit": bound.get(("benefit", scenario.pk))
+        or BenefitForm(
+            prefix=f"{prefix}-benefit",
+            organisations=organisations,
+            library=picks[LibraryUse.BENEFIT],
+            table=table,
+            outcomes=scenario.outcomes.all(),
+        ),
+        "outcome": bound.get(("outcome", scenario.pk)) or OutcomeForm(prefix=f"{prefix}-outcome"),
+        "split": bound.get(("split", scenario.pk))
+        or SplitForm(prefix=f"{prefix}-split", organisations=organisations, scenario=scenario),
     }
-    if context["summary_only"]:
-        # Stakeholders see what was decided, not the working scenarios.
-        return context
+
+
+def _rows(region, *, can_edit, decision, editing=None, bound=None) -> list:
+    """Every scenario with its evaluation; only the one being edited (``editing``, a
+    scenario id) gets its forms: the others offer them on opening (lazy, see the
+    template), so that a page of many scenarios does not render every form up front."""
     organisations = region_organisations(region)
     names = {org.pk: org.name for org in organisations}
     latest = library.latest_versions()
     table = library.index_table()
-    today = timezone.localdate()
-    picks = {use: library.offered(latest, use, today) for use in LibraryUse.values}
     rows = []
     for scenario in _scenarios(region):
         for item in (*scenario.costs.all(), *scenario.benefits.all()):
@@ -172,80 +199,101 @@ def business_case_context(request, region, bound=None, flash="", error="") -> di
             item.library_change = library.library_change(item, latest, table)
             if item.library_change is not None:
                 view.library_changes.append(item.library_change)
-        if can_edit:
-            prefix = f"s{scenario.pk}"
-            view.forms = {
-                "scenario": bound.get(("scenario", scenario.pk))
-                or ScenarioForm(instance=scenario, prefix=prefix),
-                "cost": bound.get(("cost", scenario.pk))
-                or CostForm(
-                    prefix=f"{prefix}-cost",
-                    organisations=organisations,
-                    library=picks[LibraryUse.COST],
-                    table=table,
-                ),
-                "benefit": bound.get(("benefit", scenario.pk))
-                or BenefitForm(
-                    prefix=f"{prefix}-benefit",
-                    organisations=organisations,
-                    library=picks[LibraryUse.BENEFIT],
-                    table=table,
-                    outcomes=scenario.outcomes.all(),
-                ),
-                "outcome": bound.get(("outcome", scenario.pk))
-                or OutcomeForm(prefix=f"{prefix}-outcome"),
-                "split": bound.get(("split", scenario.pk))
-                or SplitForm(
-                    prefix=f"{prefix}-split", organisations=organisations, scenario=scenario
-                ),
-            }
+        if can_edit and scenario.pk == editing:
+            today = timezone.localdate()
+            picks = {use: library.offered(latest, use, today) for use in LibraryUse.values}
+            view.forms = _scenario_forms(scenario, bound or {}, organisations, picks, table)
         rows.append(view)
-    context.update(
-        {
-            "rows": rows,
-            "organisations": organisations,
-            "new_form": bound.get(("scenario", None))
-            or ScenarioForm(
-                prefix="new",
-                initial={
-                    "clients": getattr(getattr(region, "target_group", None), "pilot_size", None)
-                    or 10,
-                    # A Decimal, not the string "0.4": PercentField shows a string back as
-                    # typed, so "0.4" would be offered and then read as 0.4 %.
-                    "success_rate": Decimal("0.4"),
-                    "lag_months": 6,
-                    "horizon_months": 36,
-                    "intervention_months": 12,
-                    # The Dutch MKBA guidance's rate (issue 18); the form offers others.
-                    "annual_discount_rate": DISCOUNT_MKBA,
-                    "discount_preset": str(DISCOUNT_MKBA),
-                },
-            ),
+    return rows
+
+
+def business_case_context(request, region, bound=None, flash="", error="", edit=None) -> dict:
+    """``bound`` maps (form name, scenario id or None) to a refused form to show again.
+    ``edit`` is the scenario whose forms are shown (its id), ``NEW`` for the form of a
+    new scenario, or None; a refused form's scenario is shown with its forms anyway."""
+    bound = bound or {}
+    for _name, scenario_id in bound:
+        edit = NEW if scenario_id is None else scenario_id
+    can_edit = can_edit_region(request.user, region)
+    summary_only = is_stakeholder(request.user)
+    context = {
+        "region": region,
+        "can_edit": can_edit,
+        "flash": flash,
+        "error": error,
+        "summary_only": summary_only,
+    }
+    editing = edit if edit != NEW and can_edit and not summary_only else None
+
+    def render_body(forms_request=None):
+        decision = accepted_decision(region)
+        body = {**context, "accepted": None, "rows": []}
+        if decision is not None:
+            body["accepted"] = {
+                "decision": decision,
+                "snapshot": decision.accepted_scenario_snapshot,
+                "evaluation": scenarios.evaluate_snapshot(decision.accepted_scenario_snapshot),
+            }
+        if not summary_only:
+            # Stakeholders see what was decided, not the working scenarios.
+            body["rows"] = _rows(
+                region, can_edit=can_edit, decision=decision, editing=editing, bound=bound
+            )
+        return {
+            "html": render_to_string(f"{TEMPLATE}#case-body", body, request=forms_request),
+            "has_rows": bool(body["rows"]),
         }
-    )
+
+    if editing is None:
+        # Without forms the accepted case, the figures, the split and the comparison are
+        # the same for every viewer with the same rights in this region until the data
+        # changes (a decision or a scenario bumps the version). Rendered without the
+        # request, so that no CSRF token can end up in the cache.
+        body = fragments.cached("business-case", [region.pk, can_edit, summary_only], render_body)
+    else:
+        body = render_body(request)
+    context["body"] = mark_safe(body["html"])  # noqa: S308 - our own escaped template
+    context["has_rows"] = body["has_rows"]
+    if can_edit and (edit == NEW or not body["has_rows"]):
+        context["new_form"] = bound.get(("scenario", None)) or _new_scenario_form(region)
+    context["edit_new"] = edit == NEW
     return context
 
 
-def _page_url(region):
-    return reverse("steps:business_case", args=[region.pk])
+def _page_url(region, edit=None):
+    url = reverse("steps:business_case", args=[region.pk])
+    if edit is not None:
+        # Back to the scenario just changed, with its forms open (without JavaScript).
+        url += f"?edit={edit}#scenario-{edit}"
+    return url
 
 
-def _answer(request, region, *, bound=None, status=200, flash="", error=""):
+def _answer(request, region, *, bound=None, status=200, flash="", error="", edit=None):
+    """``edit``: the scenario acted on, shown with its forms so that work on it goes on."""
     return respond(
         request,
         template=TEMPLATE,
         partial=PARTIAL,
-        context=business_case_context(request, region, bound, flash, error),
-        url=_page_url(region),
+        context=business_case_context(request, region, bound, flash, error, edit),
+        url=_page_url(region, edit),
         status=status,
     )
+
+
+def _edit_parameter(request):
+    """``?edit=<scenario id>`` or ``?edit=new``: which forms to show; anything else none."""
+    value = request.GET.get("edit", "")
+    if value == NEW:
+        return NEW
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @login_required
 @vary_on_headers("HX-Request")
 def business_case(request, region_id):
     region = get_region_for_user(request.user, region_id)
-    return TemplateResponse(request, TEMPLATE, business_case_context(request, region))
+    context = business_case_context(request, region, edit=_edit_parameter(request))
+    return TemplateResponse(request, TEMPLATE, context)
 
 
 def _library_picks(use) -> dict:
@@ -273,8 +321,9 @@ def scenario_create(request, region_id):
         form.instance.order = case.scenarios.count()
         return form.save(), ""
 
-    submit_once(user=request.user, key=form.submission_key, create=create)
-    return _answer(request, region, flash=_("Scenario added."))
+    submitted = submit_once(user=request.user, key=form.submission_key, create=create)
+    added = getattr(submitted, "result", None)
+    return _answer(request, region, flash=_("Scenario added."), edit=added.pk if added else None)
 
 
 @login_required
@@ -298,7 +347,7 @@ def scenario_update(request, region_id, scenario_id):
                 retarget(reswap(response, "outerHTML"), "#business-case"), "#business-case"
             )
         return response
-    return _answer(request, region)
+    return _answer(request, region, edit=scenario.pk)
 
 
 @login_required
@@ -329,7 +378,7 @@ def scenario_copy(request, region_id, scenario_id):
         if getattr(item, "outcome_id", None) is not None:
             item.outcome = copied[item.outcome_id]
         item.save()
-    return _answer(request, region, flash=_("Scenario copied."))
+    return _answer(request, region, flash=_("Scenario copied."), edit=scenario.pk)
 
 
 @login_required
@@ -340,7 +389,7 @@ def scenario_delete(request, region_id, scenario_id):
     try:
         entry = bin.move_to_bin(scenario, kind=BinKind.SCENARIO, region=region, by=request.user)
     except bin.BinError as error:
-        return _answer(request, region, error=str(error))
+        return _answer(request, region, error=str(error), edit=scenario.pk)
     return _answer(request, region, flash=binned_message(entry))
 
 
@@ -373,7 +422,7 @@ def cost_add(request, region_id, scenario_id):
             "",
         ),
     )
-    return _answer(request, region)
+    return _answer(request, region, edit=scenario.pk)
 
 
 @login_required
@@ -411,7 +460,7 @@ def benefit_add(request, region_id, scenario_id):
         return benefit, ""
 
     submit_once(user=request.user, key=form.submission_key, create=create)
-    return _answer(request, region)
+    return _answer(request, region, edit=scenario.pk)
 
 
 @login_required
@@ -425,8 +474,8 @@ def item_delete(request, region_id, scenario_id, kind, item_id):
     try:
         entry = bin.move_to_bin(item, kind=BinKind.SCENARIO_ITEM, region=region, by=request.user)
     except bin.BinError as error:
-        return _answer(request, region, error=str(error))
-    return _answer(request, region, flash=binned_message(entry))
+        return _answer(request, region, error=str(error), edit=scenario.pk)
+    return _answer(request, region, flash=binned_message(entry), edit=scenario.pk)
 
 
 @login_required
@@ -452,7 +501,7 @@ def split_update(request, region_id, scenario_id):
         return _answer(
             request, region, bound={("split", scenario.pk): form}, status=form.answer_status
         )
-    return _answer(request, region, flash=_("Savings split saved."))
+    return _answer(request, region, flash=_("Savings split saved."), edit=scenario.pk)
 
 
 @login_required
@@ -469,6 +518,7 @@ def item_library_update(request, region_id, scenario_id, kind, item_id):
         request,
         region,
         flash=_("Amount updated to the library's newest value.") if updated else "",
+        edit=scenario.pk,
     )
 
 
@@ -490,7 +540,7 @@ def outcome_add(request, region_id, scenario_id):
         return outcome, ""
 
     submit_once(user=request.user, key=form.submission_key, create=create)
-    return _answer(request, region, flash=_("Client outcome added."))
+    return _answer(request, region, flash=_("Client outcome added."), edit=scenario.pk)
 
 
 @login_required
@@ -506,6 +556,7 @@ def outcome_delete(request, region_id, scenario_id, outcome_id):
             status=409,
             error=_("Remove the benefits that count the clients of “%(name)s” first.")
             % {"name": outcome.name},
+            edit=scenario.pk,
         )
     outcome.delete()
-    return _answer(request, region, flash=_("Client outcome removed."))
+    return _answer(request, region, flash=_("Client outcome removed."), edit=scenario.pk)

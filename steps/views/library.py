@@ -5,42 +5,82 @@ project leader keeps it."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from regions.access import is_national
 
-from .. import library
+from .. import fragments, library
 from ..library_forms import PriceIndexForm, UnitValueForm, UnitValueVersionForm
-from ..models import PriceIndex, UnitValue
+from ..models import PriceIndex, UnitValue, UnitValueVersion
 from .common import respond
 
 TEMPLATE = "steps/library.html"
 PARTIAL = "library"
 
 
-def library_context(request, bound=None, flash="") -> dict:
-    """``bound`` maps (form name, unit value id or None) to a refused form to show again."""
+def library_context(request, bound=None, flash="", open_form=None) -> dict:
+    """``bound`` maps (form name, unit value id or None) to a refused form to show again.
+
+    Of the forms behind a closed <details> only the one opened is rendered (``open_form``,
+    the same key as ``bound``'s, from ``?open=``): the others load when their <details>
+    is opened (htmx), or, without JavaScript, through their link to ``?open=``."""
     bound = bound or {}
     can_edit = is_national(request.user)
-    entries = list(library.library_entries())
+    opened = {key for key in (*bound, open_form) if key} if can_edit else set()
     context = {
-        "entries": entries,
         "index": list(PriceIndex.objects.all()),
         "can_edit": can_edit,
         "flash": flash,
     }
-    if can_edit:
-        context["new_form"] = bound.get(("value", None)) or UnitValueForm(prefix="new")
-        context["index_form"] = bound.get(("index", None)) or PriceIndexForm(prefix="index")
+
+    def render_entries(forms_request=None):
+        entries = list(library.library_entries())
         for entry in entries:
-            entry.revise_form = bound.get(("version", entry.pk)) or UnitValueVersionForm(
-                prefix=f"v{entry.pk}"
+            if ("version", entry.pk) in opened:
+                entry.revise_form = bound.get(("version", entry.pk)) or UnitValueVersionForm(
+                    prefix=f"v{entry.pk}"
+                )
+        html = render_to_string(
+            f"{TEMPLATE}#entries", {**context, "entries": entries}, request=forms_request
+        )
+        return {"html": html, "empty": not entries}
+
+    if any(name == "version" for name, _value_id in opened):
+        entries = render_entries(request)
+    else:
+        # Without a form the list is the same for every reader (and for every keeper)
+        # until the library changes, or someone who recorded a version is renamed: their
+        # names are in the key. Rendered without the request: no CSRF token is cached.
+        def parts():
+            recorders = UnitValueVersion.objects.filter(recorded_by__isnull=False)
+            names = recorders.values_list(
+                "recorded_by__first_name", "recorded_by__last_name", "recorded_by__username"
             )
+            return [can_edit, sorted(set(names))]
+
+        entries = fragments.cached("library", parts, render_entries)
+    context["entries_html"] = mark_safe(entries["html"])  # noqa: S308 - our own template
+    if can_edit:
+        if ("value", None) in opened or entries["empty"]:
+            context["new_form"] = bound.get(("value", None)) or UnitValueForm(prefix="new")
+        context["index_form"] = bound.get(("index", None)) or PriceIndexForm(prefix="index")
     return context
+
+
+def _open_parameter(request):
+    """``?open=new`` (a new value) or ``?open=<unit value id>`` (its new version)."""
+    value = request.GET.get("open", "")
+    if value == "new":
+        return ("value", None)
+    if value.isdigit() and len(value) < 10:
+        return ("version", int(value))
+    return None
 
 
 def _answer(request, *, bound=None, status=200, flash=""):
@@ -62,7 +102,8 @@ def _national(request):
 @login_required
 @vary_on_headers("HX-Request")
 def unit_cost_library(request):
-    return TemplateResponse(request, TEMPLATE, library_context(request))
+    context = library_context(request, open_form=_open_parameter(request))
+    return TemplateResponse(request, TEMPLATE, context)
 
 
 @login_required

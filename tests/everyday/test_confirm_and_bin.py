@@ -14,14 +14,16 @@ pytestmark = pytest.mark.django_db
 orgs = stepwork_orgs  # a fixture of the step work tests
 
 
-def _page(client, region):
-    return client.get(reverse("steps:business_case", args=[region.pk])).content.decode()
+def _page(client, region, edit=None):
+    """The business case; ``edit``: with that scenario's forms open."""
+    url = reverse("steps:business_case", args=[region.pk])
+    return client.get(url, {"edit": edit} if edit else {}).content.decode()
 
 
 def test_removing_a_scenario_asks_first(client, rpl, region, orgs):
     pilot = make_scenario(region, orgs)
     client.force_login(rpl)
-    page = _page(client, region)
+    page = _page(client, region, edit=pilot.pk)
     url = reverse("steps:scenario_delete", args=[region.pk, pilot.pk])
     # The remove form sits in a closed <details> that says what happens.
     around = page[: page.index(f'action="{url}"')]

@@ -77,7 +77,7 @@ def test_a_dutch_project_leader_types_forty_and_a_half_percent(client, rpl, regi
     pilot = make_scenario(region, orgs)
     client.force_login(rpl)
     client.cookies["django_language"] = "nl"
-    page = client.get(f"/regions/{region.pk}/business-case/").content.decode()
+    page = client.get(f"/regions/{region.pk}/business-case/?edit={pilot.pk}").content.decode()
     # The stored 0.4 is offered as the 40 a person would type, with the hint in percent.
     assert f'name="s{pilot.pk}-success_rate" value="40"' in page
     assert "in procenten: 40 betekent 40 %" in page

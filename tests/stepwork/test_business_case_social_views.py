@@ -148,10 +148,13 @@ def test_a_discount_preset_sets_the_rate(client, rpl, region, pilot, preset, typ
 def test_the_form_shows_which_preset_a_stored_rate_is(client, rpl, region, orgs):
     make_scenario(region, orgs, name="Green", annual_discount_rate=Decimal("0.035"))
     make_scenario(region, orgs, name="Odd", annual_discount_rate=Decimal("0.04"), order=1)
-    page = page_of(client, rpl, region)
+    client.force_login(rpl)
     green, odd = Scenario.objects.order_by("order")
+    # A scenario's form comes when it is opened (?edit=, what its panel loads).
+    page = client.get(url(region), {"edit": green.pk}).content.decode()
     green_form = page[page.index(f"s{green.pk}-discount_preset") :]
     assert green_form.index('value="0.035" selected') < green_form.index("</select>")
+    page = client.get(url(region), {"edit": odd.pk}).content.decode()
     odd_form = page[page.index(f"s{odd.pk}-discount_preset") :]
     assert odd_form.index('value="other" selected') < odd_form.index("</select>")
 

@@ -245,6 +245,9 @@ def test_a_new_version_changes_no_case_until_it_is_accepted(client, rpl, region,
     client.force_login(rpl)
     page = client.get(url(region)).content.decode().replace(NBSP, " ")
     assert "Library value changed from € 350.00 to € 365.00." in page
+    # The offer to take it is a form: it comes with the scenario's other forms.
+    assert "Update to € 365.00" not in page
+    page = client.get(f"{url(region)}?edit={pilot.pk}").content.decode().replace(NBSP, " ")
     assert "Update to € 365.00" in page
     update = f"{url(region)}scenarios/{pilot.pk}/benefit/{benefit.pk}/library-update/"
     for _ in range(2):  # sent twice: one change
@@ -263,7 +266,7 @@ def test_the_update_keeps_the_items_price_year(client, rpl, region, orgs, pilot,
     benefit.save()
     revise(value, "365", year=2025)
     client.force_login(rpl)
-    page = client.get(url(region)).content.decode().replace(NBSP, " ")
+    page = client.get(f"{url(region)}?edit={pilot.pk}").content.decode().replace(NBSP, " ")
     # 365 × 128.20 / 125.10 = 374.0447… → 374.04
     assert "Update to € 374.04" in page
     library.item_update_from_library(benefit)
@@ -356,7 +359,7 @@ def test_a_value_no_longer_valid_is_not_offered(client, rpl, region, orgs, pilot
     )
     add_value(name="Current benefit table")
     client.force_login(rpl)
-    page = client.get(url(region)).content.decode()
+    page = client.get(f"{url(region)}?edit={pilot.pk}").content.decode()
     assert "Current benefit table" in page and "Old benefit table" not in page
     data = benefit_post(pilot, organisation=orgs["municipality"].pk, library_value=value.pk)
     response = client.post(f"{url(region)}scenarios/{pilot.pk}/benefits/", data)

@@ -1,0 +1,52 @@
+"""Read-only parts of the step-work pages cached under the national data version.
+
+The version is ``regions.models.DashboardStamp``, the one the dashboard keeps
+(``roadmap_site/national/dashboard_cache.py``): every save or delete of a model in its
+``WATCHED`` list (the business case's and the library's models among them) bumps it on
+commit, so every server process misses its old entries on the next request. What is
+cached here never holds a form: a CSRF token or a one-time submission key rendered once
+must not be served again, so the fragments are rendered without a request and the forms
+stay outside them.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+
+from regions.models import DashboardStamp
+
+TIMEOUT = 60 * 60
+
+
+def data_version() -> int:
+    return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def _uncommitted_changes() -> bool:
+    """This transaction changed data and waits for its commit (the version is bumped on
+    commit): what it reads is newer than any version's cached fragment."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and bool(connection.run_on_commit)
+
+
+def cached(name: str, parts, render):
+    """``render()`` once per data version, day, language and ``parts``: ``parts`` must
+    name everything else that decides what the fragment shows (the object, the viewer's
+    rights); a callable is asked only when the cache is read."""
+    if _uncommitted_changes():
+        return render()
+    if callable(parts):
+        parts = parts()
+    detail = "|".join(
+        [timezone.localdate().isoformat(), translation.get_language() or ""]
+        + [str(p) for p in parts]
+    )
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
+    key = f"steps:{name}:{data_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, TIMEOUT)
+    return value
