@@ -37,6 +37,8 @@ WATCHED = [
     "steps.RegionIntervention",
     "steps.Indicator",
     "steps.Measurement",
+    "steps.Scenario",
+    "steps.WorkPlanVersion",
     "roadmap_sessions.Session",
     "roadmap_sessions.Attendance",
     "roadmap_sessions.ActionItem",
