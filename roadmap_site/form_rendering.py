@@ -50,13 +50,9 @@ def _string(value) -> str:
 
 WIDGETS = "django/forms/widgets/"
 # Templates that are ``{% include "django/forms/widgets/input.html" %}`` and nothing else.
-INPUT_TEMPLATES = {
-    f"{WIDGETS}{name}.html"
-    for name in (
-        "input checkbox color date datetime email file hidden number password search tel "
-        "text time url"
-    ).split()
-}
+INPUT_NAMES = ["input", "checkbox", "color", "date", "datetime", "email", "file", "hidden"]
+INPUT_NAMES += ["number", "password", "search", "tel", "text", "time", "url"]
+INPUT_TEMPLATES = {f"{WIDGETS}{name}.html" for name in INPUT_NAMES}
 OPTION_TEMPLATES = {f"{WIDGETS}radio_option.html", f"{WIDGETS}checkbox_option.html"}
 SELECT_OPTION = f"{WIDGETS}select_option.html"
 EMPTY_ERRORS = {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
@@ -123,7 +119,8 @@ def render_multiple(widget) -> str | None:
 
 def render_textarea(widget) -> str:
     value = _out(widget["value"]) if widget["value"] else ""
-    return f'<textarea name="{_out(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
+    name = _out(widget["name"])
+    return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
 
 
 def render_widget(template_name, widget) -> str | None:
@@ -186,10 +183,10 @@ class FormRenderer(DjangoTemplates):
             return mark_safe(render_field(context["field"]).strip())  # noqa: S308 - escaped
         if template_name == LABEL_TEMPLATE and {"label", "use_tag", "tag", "attrs"} <= set(context):
             return mark_safe(render_label(context).strip())  # noqa: S308 - escaped above
-        if template_name in EMPTY_ERRORS and set(context) == {"errors", "error_class"}:
-            # Every field renders its error list; without errors both templates give "".
-            if not context["errors"]:
-                return ""
+        # Every field renders its error list; without errors both templates give "".
+        errors = context.get("errors", True)
+        if template_name in EMPTY_ERRORS and set(context) == {"errors", "error_class"} and not errors:
+            return ""
         if template_name.startswith(WIDGETS) and set(context) == {"widget"}:
             html = render_widget(template_name, context["widget"])
             if html is not None:

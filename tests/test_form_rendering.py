@@ -4,10 +4,10 @@ page with forms must come out exactly as Django's templates render it."""
 import re
 
 import pytest
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
-from django import forms
 from django.forms import CharField, Form, IntegerField, MultipleChoiceField, RadioSelect
 from django.test import Client
 from django.urls import reverse
