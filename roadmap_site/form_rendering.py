@@ -184,9 +184,9 @@ class FormRenderer(DjangoTemplates):
         if template_name == LABEL_TEMPLATE and {"label", "use_tag", "tag", "attrs"} <= set(context):
             return mark_safe(render_label(context).strip())  # noqa: S308 - escaped above
         # Every field renders its error list; without errors both templates give "".
-        errors = context.get("errors", True)
-        if template_name in EMPTY_ERRORS and set(context) == {"errors", "error_class"} and not errors:
-            return ""
+        if template_name in EMPTY_ERRORS and set(context) == {"errors", "error_class"}:
+            if not context["errors"]:  # noqa: SIM102 - the set check first: KeyError-free
+                return ""
         if template_name.startswith(WIDGETS) and set(context) == {"widget"}:
             html = render_widget(template_name, context["widget"])
             if html is not None:
