@@ -123,6 +123,11 @@ def render_textarea(widget) -> str:
     return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
 
 
+def _no_errors(context) -> bool:
+    """Every field renders its error list; without errors both templates give ""."""
+    return set(context) == {"errors", "error_class"} and not context["errors"]
+
+
 def render_widget(template_name, widget) -> str | None:
     """The widget's HTML, or None for a widget these functions do not cover."""
     if template_name in INPUT_TEMPLATES:
@@ -183,10 +188,8 @@ class FormRenderer(DjangoTemplates):
             return mark_safe(render_field(context["field"]).strip())  # noqa: S308 - escaped
         if template_name == LABEL_TEMPLATE and {"label", "use_tag", "tag", "attrs"} <= set(context):
             return mark_safe(render_label(context).strip())  # noqa: S308 - escaped above
-        # Every field renders its error list; without errors both templates give "".
-        if template_name in EMPTY_ERRORS and set(context) == {"errors", "error_class"}:
-            if not context["errors"]:  # noqa: SIM102 - the set check first: KeyError-free
-                return ""
+        if template_name in EMPTY_ERRORS and _no_errors(context):
+            return ""
         if template_name.startswith(WIDGETS) and set(context) == {"widget"}:
             html = render_widget(template_name, context["widget"])
             if html is not None:
