@@ -19,10 +19,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def committing(django_capture_on_commit_callbacks):
-    """Runs the block's on-commit callbacks (the version bump) as a commit would; the
-    fixtures' own queued bump is dropped first, as in tests/dashboard."""
-    transaction.get_connection().run_on_commit.clear()
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+    """Runs the block's on-commit callbacks (the version bump) as a commit would. The bump
+    that earlier saves of the test queued is dropped first: the test's own transaction
+    never commits, and one bump per transaction would otherwise stand for the block's."""
+
+    def block():
+        transaction.get_connection().run_on_commit.clear()
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block
 
 
 def page(client, region):
