@@ -93,5 +93,14 @@ def test_a_cached_fragment_may_not_hold_a_form_token():
     )
     from django.middleware.csrf import get_token
 
-    with pytest.raises(TemplateSyntaxError, match="CSRF"):
+    with pytest.raises(TemplateSyntaxError, match="CSRF token or one-time key"):
         template.render(Context({"csrf_token": get_token(request), "request": request}))
+
+
+def test_a_cached_fragment_may_not_hold_a_one_time_key():
+    template = Template(
+        "{% load data_cache %}{% datacache 'test-key' %}"
+        '<input type="hidden" name="submission_key" value="k">{% enddatacache %}'
+    )
+    with pytest.raises(TemplateSyntaxError, match="one-time key"):
+        template.render(Context({}))

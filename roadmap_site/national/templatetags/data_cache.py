@@ -10,7 +10,12 @@ viewer. Every model the fragment shows must be in ``dashboard_cache.WATCHED``.
 from django import template
 from django.utils.safestring import mark_safe
 
+from roadmap_site.concurrency import BASE_FIELD, KEY_FIELD
+
 from ..dashboard_cache import cached, current_version
+
+# What a form that writes carries and no other viewer (or request) may be served.
+PER_REQUEST = ("csrfmiddlewaretoken", f'name="{KEY_FIELD}"', f'name="{BASE_FIELD}"')
 
 register = template.Library()
 
@@ -24,9 +29,10 @@ class DataCacheNode(template.Node):
 
         def render():
             html = self.nodelist.render(context)
-            if "csrfmiddlewaretoken" in html:
+            if any(token in html for token in PER_REQUEST):
                 raise template.TemplateSyntaxError(
-                    f"{{% datacache {self.name} %}} must not hold a form's CSRF token."
+                    f"{{% datacache {self.name} %}} must not hold a form's CSRF token "
+                    "or one-time key."
                 )
             return html
 
