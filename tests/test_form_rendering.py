@@ -4,6 +4,7 @@ page with forms must come out exactly as Django's templates render it."""
 import re
 
 import pytest
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
@@ -35,14 +36,52 @@ class Everything(Form):
     )
 
 
-@pytest.mark.parametrize("data", [None, {"name": "", "count": "x"}])
-def test_a_form_renders_as_the_templates_render_it(settings, data):
-    form = Everything(data=data, renderer=FormRenderer())
-    ours = form.as_div() + "".join(str(field.as_field_group()) for field in form)
-    from django.forms.renderers import DjangoTemplates
+class EveryWidget(Form):
+    """Each widget the renderer writes out, with values that need escaping."""
 
-    form = Everything(data=data, renderer=DjangoTemplates())
-    theirs = form.as_div() + "".join(str(field.as_field_group()) for field in form)
+    text = CharField(initial='"quoted" & <b>', widget=forms.TextInput(attrs={"class": "x"}))
+    secret = CharField(widget=forms.PasswordInput, initial="not shown")
+    hidden = CharField(widget=forms.HiddenInput, initial="h&")
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    amount = forms.DecimalField(initial="1234.5", required=False)
+    agree = forms.BooleanField(required=False, initial=True)
+    note = CharField(widget=forms.Textarea, initial="line & <one>\nline two")
+    empty_note = CharField(widget=forms.Textarea, required=False)
+    choice = forms.ChoiceField(
+        choices=[("", "---"), ("Group <1>", [("a", "A & B"), ("b", "B")]), ("c", "C")],
+        initial="b",
+    )
+    many = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B <b>")], initial=["b"], widget=forms.SelectMultiple
+    )
+    ticks = forms.MultipleChoiceField(
+        choices=[("x", "X & Y"), ("Group", [("y", "Y"), ("z", "Z")])],
+        initial=["y"],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ticks"}),
+    )
+    one = forms.ChoiceField(choices=[(1, "One"), (2, "Two")], widget=RadioSelect, initial=2)
+    upload = forms.FileField(widget=forms.FileInput, required=False)
+
+
+@pytest.mark.parametrize(
+    ("form_class", "data"),
+    [
+        (Everything, None),
+        (Everything, {"name": "", "count": "x"}),
+        (EveryWidget, None),
+        (EveryWidget, {"text": "<typed>", "choice": "zz", "ticks": ["x", "z"], "one": "1"}),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_form_renders_as_the_templates_render_it(settings, form_class, data, language):
+    from django.forms.renderers import DjangoTemplates
+    from django.utils import translation
+
+    with translation.override(language):
+        form = form_class(data=data, renderer=FormRenderer())
+        ours = form.as_div() + "".join(str(field.as_field_group()) for field in form)
+        form = form_class(data=data, renderer=DjangoTemplates())
+        theirs = form.as_div() + "".join(str(field.as_field_group()) for field in form)
     assert ours == theirs
     assert "<fieldset" in ours  # the radio buttons: the legend branch is covered too
 

@@ -37,6 +37,7 @@ WATCHED = [
     "steps.RegionIntervention",
     "steps.Indicator",
     "steps.Measurement",
+    "steps.WorkPlanVersion",
     "roadmap_sessions.Session",
     "roadmap_sessions.Attendance",
     "roadmap_sessions.ActionItem",

@@ -15,7 +15,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from agreements.services import flag_for_review
 from regions.access import (
-    can_edit_region,
     get_region_for_user,
     is_national,
     role_of,
@@ -92,7 +91,7 @@ def region_page_context(request, region, bound=None) -> dict:
     if is_national(request.user):
         context["hand_over_form"] = HandOverForm(region=region)
         context["can_set_up"] = True
-    if can_edit_region(request.user, region):
+    if context["can_edit"]:  # roadmap_context asked already
         context["context_event_form"] = ContextEventForm(
             region=region, prefix="event", initial={"date": timezone.localdate()}
         )
