@@ -11,12 +11,14 @@ old entries on the next request. Writes that bypass signals (``bulk_create``,
 import hashlib
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
+from regions.access import sees_all_regions
 from regions.models import DashboardStamp
 
 # Models whose rows the dashboard, the comparison or the charts show. Other parts add
@@ -27,6 +29,10 @@ WATCHED = [
     "regions.Stakeholder",
     "regions.Organisation",
     "regions.InterventionAdoption",
+    # The learning network's feed: context events shared with it, completed steps.
+    "regions.ContextEvent",
+    "steps.StepTransition",
+    "steps.DecisionPoint",
     "steps.Step",
     "steps.StepRequirement",
     "steps.RegionStepRequirement",
@@ -92,8 +98,27 @@ def cached(name: str, parts, render, version: int | None = None) -> str:
     return html
 
 
+def _user_changed(update_fields=None, **kwargs) -> None:
+    """Project leaders' names show on the dashboard and the region list. A login saves the
+    user too (``last_login``): that changes nothing shown, and must not empty the caches."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    data_changed()
+
+
+def region_key(user, regions) -> list:
+    """What decides which regions a screen shows its viewer, for the cache key: the national
+    team sees every region (a new one bumps the version), others the ids they may see now."""
+    if sees_all_regions(user):
+        return ["all"]
+    return sorted(regions.values_list("pk", flat=True))
+
+
 def connect() -> None:
     for label in WATCHED:
         model = apps.get_model(label)
         post_save.connect(data_changed, sender=model, dispatch_uid=f"national-save-{label}")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"national-delete-{label}")
+    user = apps.get_model(settings.AUTH_USER_MODEL)
+    post_save.connect(_user_changed, sender=user, dispatch_uid="national-save-user")
+    post_delete.connect(data_changed, sender=user, dispatch_uid="national-delete-user")

@@ -17,7 +17,7 @@ from regions.models import RegionStatus, Role
 
 from .. import charts, comparison
 from ..dashboard import build_dashboard, filter_rows
-from ..dashboard_cache import cached, current_version
+from ..dashboard_cache import cached, current_version, region_key
 
 SORT_CHOICES = [
     ("name", _("region name")),
@@ -109,8 +109,21 @@ def dashboard(request):
     )
     if request.htmx and request.htmx.target == "matrix":
         return HttpResponse(matrix_html)
+    # A GET form (no CSRF token): what it shows is the choices (the version) and what was
+    # typed into it, errors included, so the raw values are the key.
+    typed = [form.is_bound] + [(name, request.GET.getlist(name)) for name in form.fields]
+    filter_html = mark_safe(  # noqa: S308 - our own rendered, escaped template
+        cached(
+            "filter",
+            typed,
+            lambda: render_to_string("dashboard/dashboard.html#filter", context, request=request),
+            version=version,
+        )
+    )
     return TemplateResponse(
-        request, "dashboard/dashboard.html", {**context, "matrix_html": matrix_html}
+        request,
+        "dashboard/dashboard.html",
+        {**context, "matrix_html": matrix_html, "filter_html": filter_html},
     )
 
 
@@ -128,8 +141,15 @@ def _require_evaluation_reader(user):
 @login_required
 def comparison_view(request):
     _require_evaluation_reader(request.user)
-    rows = comparison.build_comparison(visible_regions(request.user))
-    return TemplateResponse(request, "dashboard/comparison.html", {"rows": rows})
+    regions = visible_regions(request.user)
+
+    def render_table():
+        rows = comparison.build_comparison(regions)
+        return render_to_string("dashboard/comparison.html#table", {"rows": rows}, request=request)
+
+    # Researchers see fewer regions than the national team: the region ids are part of the key.
+    html = mark_safe(cached("comparison", region_key(request.user, regions), render_table))  # noqa: S308 - our own template
+    return TemplateResponse(request, "dashboard/comparison.html", {"table_html": html})
 
 
 @login_required

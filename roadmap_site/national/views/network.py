@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from regions.access import editable_regions, get_region_for_user, visible_regions
 from steps.models import Intervention, RegionIntervention
 
+from ..dashboard_cache import cached
 from ..network import (
     adoptable_choices,
     in_network,
@@ -59,11 +62,19 @@ def _context(request, errors=None):
             if r.pk != choice.region_id and (r.pk, choice.intervention_id) not in adopted
         ]
         choice.errors = errors.get(choice.pk, [])
-    return {
-        "items": network_feed(),
-        "choices": choices,
-        "visible_ids": set(visible_regions(request.user).values_list("pk", flat=True)),
-    }
+    visible_ids = set(visible_regions(request.user).values_list("pk", flat=True))
+
+    def render_feed():
+        return render_to_string(
+            "dashboard/_feed.html",
+            {"items": network_feed(), "visible_ids": visible_ids},
+            request=request,
+        )
+
+    # The feed is the same for everyone who may open the same regions (it links those):
+    # their ids are in the key. The adopt forms hold a CSRF token and stay outside.
+    feed_html = mark_safe(cached("network-feed", sorted(visible_ids), render_feed))  # noqa: S308
+    return {"feed_html": feed_html, "choices": choices}
 
 
 @login_required

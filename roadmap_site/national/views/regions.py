@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -28,6 +30,7 @@ from sessions.guard import review_texts
 from steps.models import RegionStep
 from steps.views.roadmap import region_page, roadmap_context
 
+from ..dashboard_cache import cached, region_key
 from ..exports import EXPORTS, ONE_SHEET, SHEET_TITLES
 from ..forms import ContextEventForm, HandOverForm
 
@@ -61,20 +64,28 @@ def _only_region_or_list(user):
 
 @login_required
 def region_list(request):
-    regions = (
-        visible_regions(request.user)
-        .select_related("owner")
-        .prefetch_related(
+    visible = visible_regions(request.user)
+
+    def render_table():
+        regions = visible.select_related("owner").prefetch_related(
             Prefetch(
                 "region_steps",
                 queryset=RegionStep.objects.select_related("step").order_by("step__order"),
             )
         )
+        return render_to_string(
+            "regions/region_list.html#table", {"regions": regions}, request=request
+        )
+
+    # The table is the same for everyone who sees the same regions (their ids are in the
+    # key); rendering its step pips was most of the page's time at national scale.
+    table_html = mark_safe(  # noqa: S308 - our own rendered, escaped template
+        cached("region-list", region_key(request.user, visible), render_table)
     )
     return TemplateResponse(
         request,
         "regions/region_list.html",
-        {"regions": regions, "can_set_up": is_national(request.user)},
+        {"table_html": table_html, "can_set_up": is_national(request.user)},
     )
 
 
