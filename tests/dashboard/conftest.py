@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from regions.models import Organisation, RegionStakeholder, Stakeholder
@@ -115,3 +116,12 @@ def many_regions(db):
         return [busy_region(n, extra_people=extra_people) for n in range(count)]
 
     return make
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Runs on-commit callbacks of the block as if it committed. The test's own transaction
+    never commits, so the bump the fixtures' saves queued is dropped first: it would stand
+    for the changes under test (one bump per transaction)."""
+    transaction.get_connection().run_on_commit.clear()
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
@@ -190,15 +189,6 @@ def test_dashboard_query_count_does_not_grow_with_regions(
     # Rendered once, the matrix comes from the cache: login, data version, and no more.
     with django_assert_max_num_queries(7):
         assert names(client.get(reverse("dashboard:index"))) == names(response)
-
-
-@pytest.fixture
-def committing(django_capture_on_commit_callbacks):
-    """Runs on-commit callbacks of the block as if it committed. The test's own transaction
-    never commits, so the bump the fixtures' saves queued is dropped first: it would stand
-    for the changes under test (one bump per transaction)."""
-    transaction.get_connection().run_on_commit.clear()
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def test_a_change_shows_on_the_dashboard_on_the_next_request(client, npl, region, committing):

@@ -65,11 +65,13 @@ def test_the_feed_shows_achievements_of_every_region(client, rpl, region, other_
     assert reverse("regions:detail", args=[other_region.pk]) not in html
 
 
-def test_a_project_leader_adopts_another_regions_intervention(client, rpl, region, wim):
+def test_a_project_leader_adopts_another_regions_intervention(client, rpl, region, wim, committing):
     client.force_login(rpl)
     html = client.get(reverse("dashboard:network")).content.decode()
     assert "WIM from Noorderveen into Rivierenland" in html
-    response = client.post(reverse("dashboard:adopt", args=[wim.pk]), {"region": region.pk})
+    # Committed, as in production: the feed is cached until the data version moves.
+    with committing():
+        response = client.post(reverse("dashboard:adopt", args=[wim.pk]), {"region": region.pk})
     assert response.status_code == 302
     copy = Intervention.objects.get(region=region)
     assert (copy.code, copy.adopted_from) == ("WIM", wim.intervention)

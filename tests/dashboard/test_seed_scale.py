@@ -126,9 +126,10 @@ def test_pages_keep_their_query_count_on_scale_data(
     busiest = max(world.regions, key=lambda r: len(world.stakeholders[r.pk]))
     for url, budget in [
         (reverse("dashboard:index"), 25),
-        (reverse("regions:list"), 8),
+        # The list and the comparison: one query more for the data version of their cache.
+        (reverse("regions:list"), 9),
         (reverse("regions:detail", args=[busiest.pk]), REGION_PAGE),
-        (reverse("dashboard:comparison"), 13),
+        (reverse("dashboard:comparison"), 14),
         (reverse("dashboard:charts"), 20),
         (reverse("dashboard:network"), 14),
         (reverse("steps:business_case", args=[busiest.pk]), 17),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from regions.access import editable_regions, get_region_for_user, visible_regions
 from steps.models import Intervention, RegionIntervention
 
-from ..dashboard_cache import cached
+from ..dashboard_cache import cached, current_version, region_key
 from ..network import (
     adoptable_choices,
     in_network,
@@ -44,25 +44,50 @@ def _require_network(user):
         raise PermissionDenied("The learning network is for project leaders and researchers.")
 
 
+class _EveryRegion:
+    """The regions the national team may open: all of them, without reading their ids."""
+
+    def __contains__(self, region_id):
+        return True
+
+
+_EVERY_REGION = _EveryRegion()
+
+
 def _context(request, errors=None):
     """The feed and the interventions to adopt; for each, the user's regions it could
     still go into. A fixed number of queries."""
     errors = errors or {}
-    choices = list(adoptable_choices())
+    version = current_version()
     writable = list(adopting_regions(request.user).order_by("name"))
-    adopted = set(
-        Intervention.objects.filter(region__in=writable, adopted_from__isnull=False).values_list(
-            "region_id", "adopted_from_id"
+
+    def render_choices():
+        choices = list(adoptable_choices())
+        adopted = set(
+            Intervention.objects.filter(
+                region__in=writable, adopted_from__isnull=False
+            ).values_list("region_id", "adopted_from_id")
         )
-    )
-    for choice in choices:
-        choice.targets = [
-            r
-            for r in writable
-            if r.pk != choice.region_id and (r.pk, choice.intervention_id) not in adopted
-        ]
-        choice.errors = errors.get(choice.pk, [])
-    visible_ids = set(visible_regions(request.user).values_list("pk", flat=True))
+        for choice in choices:
+            choice.targets = [
+                r
+                for r in writable
+                if r.pk != choice.region_id and (r.pk, choice.intervention_id) not in adopted
+            ]
+            choice.errors = errors.get(choice.pk, [])
+        return render_to_string(
+            "dashboard/network.html#choices", {"choices": choices}, request=request
+        )
+
+    # Whoever leads no region (the national project leader, a researcher) gets no adopt
+    # form, so no CSRF token: their list is the same for all of them and is cached. A
+    # project leader's holds forms and is rendered for them each time.
+    if writable:
+        choices_html = render_choices()
+    else:
+        choices_html = cached("network-choices", [], render_choices, version=version)
+    regions_key = region_key(request.user, visible_regions(request.user))
+    visible_ids = _EVERY_REGION if regions_key == ["all"] else set(regions_key)
 
     def render_feed():
         return render_to_string(
@@ -72,9 +97,12 @@ def _context(request, errors=None):
         )
 
     # The feed is the same for everyone who may open the same regions (it links those):
-    # their ids are in the key. The adopt forms hold a CSRF token and stay outside.
-    feed_html = mark_safe(cached("network-feed", sorted(visible_ids), render_feed))  # noqa: S308
-    return {"feed_html": feed_html, "choices": choices}
+    # their ids are in the key. It holds no form.
+    feed_html = cached("network-feed", regions_key, render_feed, version=version)
+    return {
+        "feed_html": mark_safe(feed_html),  # noqa: S308 - our own rendered, escaped template
+        "choices_html": mark_safe(choices_html),  # noqa: S308 - likewise
+    }
 
 
 @login_required
