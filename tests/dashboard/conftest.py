@@ -2,6 +2,7 @@
 through the step rules) because the dashboard only reads them, and the rules may ask for
 more deliverables as the product grows."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -121,7 +122,14 @@ def many_regions(db):
 @pytest.fixture
 def committing(django_capture_on_commit_callbacks):
     """Runs on-commit callbacks of the block as if it committed. The test's own transaction
-    never commits, so the bump the fixtures' saves queued is dropped first: it would stand
-    for the changes under test (one bump per transaction)."""
-    transaction.get_connection().run_on_commit.clear()
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+    never commits, so the bump queued before the block (by the fixtures' saves, or by an
+    earlier block, which the capture leaves queued) is dropped first: it would stand for
+    the changes under test (one bump per transaction)."""
+
+    @contextlib.contextmanager
+    def block():
+        transaction.get_connection().run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    return block
