@@ -116,7 +116,7 @@ def dashboard(request):
         cached(
             "filter",
             typed,
-            lambda: render_to_string("dashboard/dashboard.html#filter", context, request=request),
+            lambda: render_to_string("dashboard/dashboard.html#filter", context),
             version=version,
         )
     )
@@ -145,7 +145,8 @@ def comparison_view(request):
 
     def render_table():
         rows = comparison.build_comparison(regions)
-        return render_to_string("dashboard/comparison.html#table", {"rows": rows}, request=request)
+        # Without the request: nothing of the viewer's (no CSRF token) can enter the cache.
+        return render_to_string("dashboard/comparison.html#table", {"rows": rows})
 
     # Researchers see fewer regions than the national team: the region ids are part of the key.
     html = mark_safe(cached("comparison", region_key(request.user, regions), render_table))  # noqa: S308 - our own template

@@ -76,7 +76,10 @@ def _context(request, errors=None):
             ]
             choice.errors = errors.get(choice.pk, [])
         return render_to_string(
-            "dashboard/network.html#choices", {"choices": choices}, request=request
+            "dashboard/network.html#choices",
+            {"choices": choices},
+            # The request (and with it the CSRF token) only for the forms rendered anew.
+            request=request if writable else None,
         )
 
     # Whoever leads no region (the national project leader, a researcher) gets no adopt
@@ -93,7 +96,6 @@ def _context(request, errors=None):
         return render_to_string(
             "dashboard/_feed.html",
             {"items": network_feed(), "visible_ids": visible_ids},
-            request=request,
         )
 
     # The feed is the same for everyone who may open the same regions (it links those):
