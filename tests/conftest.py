@@ -88,6 +88,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def eager_celery():
+    """Tasks run in-process even when REDIS_URL is set (the embedded default's path)."""
+    from roadmap_site.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture(scope="module")
 def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
     """For data that every test of a module reads and none needs fresh, e.g. the access

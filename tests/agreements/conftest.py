@@ -71,17 +71,6 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def eager_celery():
-    """Tasks run in-process even when REDIS_URL is set (the embedded default's path)."""
-    from roadmap_site.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = before
-
-
-@pytest.fixture
 def held_step(region, parties, stakeholder_user):
     """Step 1 of the region, in progress, with a held session: the stakeholder's care
     organisation present at management level, the municipality absent."""

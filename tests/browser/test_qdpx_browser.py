@@ -20,7 +20,7 @@ NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
 def test_researcher_codes_after_an_emoji_and_exports_it(
-    page, live_server, demo, login, screenshot, tmp_path
+    page, live_server, demo, login, screenshot, tmp_path, eager_celery
 ):
     region = Region.objects.filter(researchers__username="researcher").order_by("name").first()
     session = Session.objects.create(
@@ -48,8 +48,13 @@ def test_researcher_codes_after_an_emoji_and_exports_it(
     page.get_by_role("link", name="Export for analysis software").click()
     page.get_by_label(region.name).check()
     screenshot("qdpx-export")
+    # The file is made in the background; the job's page offers it when it is ready.
+    page.get_by_role("button", name="Make the .qdpx file").click()
+    download = page.get_by_role("link", name="Download .qdpx")
+    expect(download).to_be_visible()
+    screenshot("qdpx-export-ready")
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download .qdpx").click()
+        download.click()
     path = tmp_path / "export.qdpx"
     download_info.value.save_as(path)
     with zipfile.ZipFile(path) as archive:

@@ -5,26 +5,35 @@
 # First once: the same env + `.venv/bin/python manage.py collectstatic --noinput -v0`
 # (production settings read the static manifest) and ROADMAP_VAR_DIR=/tmp/var-<branch>.
 # Prints best-of-7 CPU ms and queries for /healthz and the main pages (npl unless said).
+import os
 import time
+
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.contrib.auth import get_user_model
+
 from regions.models import Region
 from regions.scale import SCALE_PREFIX
 from sessions.models import Session
+
 
 def client(username):
     c = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     c.force_login(get_user_model().objects.get(username=username))
     return c
 
+
 scale = Region.objects.filter(name__startswith=f"{SCALE_PREFIX} ")
 region = scale.annotate(n=Count("sessions")).order_by("-n", "pk").first()
-session = (Session.objects.filter(region=region, notes__isnull=False)
-           .annotate(n=Count("notes")).order_by("-n", "-pk").first())
+session = (
+    Session.objects.filter(region=region, notes__isnull=False)
+    .annotate(n=Count("notes"))
+    .order_by("-n", "-pk")
+    .first()
+)
 npl = client("npl")
 stakeholder1 = client("stakeholder1")
 portal = stakeholder1.get(reverse("agreements:portal"))["Location"]
@@ -44,7 +53,6 @@ rows = [
     ("sessions CSV", npl, reverse("regions:export", args=[region.pk, "sessions", "csv"])),
     ("sessions XLSX", npl, reverse("regions:export", args=[region.pk, "sessions", "xlsx"])),
 ]
-import os
 only = [s.strip() for s in os.environ.get("PAGES", "").split(",") if s.strip()]
 for name, c, path in rows:
     if only and not any(o in name for o in only):
@@ -56,4 +64,5 @@ for name, c, path in rows:
         with CaptureQueriesContext(connection) as q:
             r = c.get(path)
         best = min(best, time.process_time() - t)
-    print(f"{name:24} {status} {best*1000:7.1f} ms CPU  {len(q):3} queries  {len(r.content)//1024} kB")
+    kb = len(r.content) // 1024
+    print(f"{name:24} {status} {best * 1000:7.1f} ms CPU  {len(q):3} queries  {kb} kB")

@@ -40,17 +40,6 @@ def make_note(researcher):
     return make
 
 
-@pytest.fixture
-def eager_celery():
-    """Tasks run in-process even when REDIS_URL is set (the embedded default's path)."""
-    from roadmap_site.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = before
-
-
 @dataclass
 class Download:
     """A streamed download read whole, answering like the response it came from."""

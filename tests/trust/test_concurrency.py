@@ -67,7 +67,8 @@ def rpl_client(rpl):
 
 
 def _scenario_forms(region, scenario, *clients):
-    page = reverse("steps:business_case", args=[region.pk])
+    # The scenario opened for editing: its forms load when it is opened (?edit=).
+    page = reverse("steps:business_case", args=[region.pk]) + f"?edit={scenario.pk}"
     action = reverse("steps:scenario_update", args=[region.pk, scenario.pk])
     return action, [form_on_page(client, page, action) for client in clients]
 
