@@ -94,6 +94,8 @@ def test_every_form_page_renders_as_the_templates_render_it(settings):
     client.force_login(get_user_model().objects.get(username="npl"))
     urls = [
         reverse("regions:detail", args=[region.pk]),
+        reverse("regions:detail", args=[region.pk]) + "?form=hand-over",
+        reverse("regions:detail", args=[region.pk]) + "?form=context-event",
         reverse("sessions:detail", args=[session.pk]),
         # The decision and action forms come when opened.
         reverse("sessions:detail", args=[session.pk]) + "?form=decision",
