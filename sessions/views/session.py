@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -392,6 +393,11 @@ def session_page_context(request, session, open_form=None, **extra) -> dict:
         if context["can_code"]:
             # Listed once, for every note's code menu (iterating the field queries each time).
             context["code_choices"] = CodingForm().code_choices()
+            # The options are the same in every note's menu: joined once here, not looped
+            # over in the template for each note (escaped as the template would).
+            context["code_options"] = format_html_join(
+                "", '<option value="{}">{}</option>', context["code_choices"]
+            )
     context.update(extra)
     return context
 
