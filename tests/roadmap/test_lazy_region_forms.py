@@ -3,8 +3,10 @@ opened: by htmx on toggle (``?form=<name>``, picked out of the page) or, without
 JavaScript, through the link that renders the page with the form open."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
+from agreements import services as agreements
 from regions.models import ContextEvent
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +82,38 @@ def test_only_the_national_leader_gets_the_hand_over_form_and_no_reader_the_even
             html = response.content.decode()
             assert FIELDS["context-event"] not in html and "new-context-event" not in html
             assert FIELDS["hand-over"] not in html
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Runs the block's on-commit callbacks (the version bump) as a commit would; the bump
+    the test's earlier saves queued is dropped first (tests/roadmap/test_region_page_cache)."""
+
+    def block():
+        transaction.get_connection().run_on_commit.clear()
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block
+
+
+def test_the_agreements_panel_follows_changes_and_keeps_drafts_from_stakeholders(
+    client, rpl, researcher, stakeholder_user, region, committing
+):
+    page = reverse("regions:detail", args=[region.pk])
+    client.force_login(rpl)
+    assert "Letter of intent: pilots" not in client.get(page).content.decode()
+    with committing():
+        agreements.create_agreement(
+            region=region, title="Letter of intent: pilots", kind="pilot_funding", by=rpl
+        )
+    html = client.get(page).content.decode()
+    assert "Letter of intent: pilots" in html  # the cached list was renewed
+    assert "csrfmiddlewaretoken" in html  # the PDF buttons, outside the cached list
+    # A reader who may see drafts (and not edit, as a stakeholder) has the list cached
+    # with the draft now; a stakeholder does not get it.
+    client.force_login(researcher)
+    assert "Letter of intent: pilots" in client.get(page).content.decode()
+    client.force_login(stakeholder_user)
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "Letter of intent: pilots" not in response.content.decode()
