@@ -94,7 +94,12 @@ def test_every_form_page_renders_as_the_templates_render_it(settings):
     client.force_login(get_user_model().objects.get(username="npl"))
     urls = [
         reverse("regions:detail", args=[region.pk]),
+        reverse("regions:detail", args=[region.pk]) + "?form=hand-over",
+        reverse("regions:detail", args=[region.pk]) + "?form=context-event",
         reverse("sessions:detail", args=[session.pk]),
+        # The decision and action forms come when opened.
+        reverse("sessions:detail", args=[session.pk]) + "?form=decision",
+        reverse("sessions:detail", args=[session.pk]) + "?form=action",
         reverse("steps:business_case", args=[region.pk]),
         reverse("steps:library"),
         reverse("sessions:region_list", args=[region.pk]),

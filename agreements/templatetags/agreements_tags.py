@@ -37,6 +37,7 @@ def agreements_panel(context, region):
     """The region page's panel: agreements with their status, and the PDFs to make. A fixed
     number of queries whatever the number of agreements or versions."""
     request = context["request"]
+    # A queryset, read only when the cached list is rendered (a miss).
     agreements = (
         visible_agreements(request.user)
         .filter(region=region)
@@ -55,6 +56,10 @@ def agreements_panel(context, region):
         "work_plans": WorkPlanVersion.objects.filter(work_plan__region=region).order_by("-number"),
         "csrf_token": context.get("csrf_token"),
         "today": timezone.localdate(),
+        # The list is cached per region, role (stakeholders see no drafts) and right to
+        # edit; the page's version, read once, is handed on.
+        "user_role": context.get("user_role"),
+        "data_version": context.get("data_version"),
     }
 
 

@@ -13,8 +13,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from regions.access import can_edit_region, can_read_field_notes, get_region_for_user
 from regions.models import Organisation, RegionOrganisation, RegionStakeholder, Stakeholder
@@ -304,7 +306,15 @@ def stakeholder_add(request, region_id):
     return response
 
 
-def session_page_context(request, session, **extra) -> dict:
+#: The forms behind a closed <details> on the session page that load when opened (htmx
+#: ``hx-get`` of ``?form=<name>`` on toggle; without JavaScript the link renders the page
+#: with that form open): their choice lists cost more than the rest of the section.
+LAZY_FORMS = ("decision", "action")
+
+
+def session_page_context(request, session, open_form=None, **extra) -> dict:
+    """``open_form`` names the one of ``LAZY_FORMS`` to render open (``?form=``); a refused
+    form passed in ``extra`` (``decision_form=``, ``action_form=``) is shown open as well."""
     user = request.user
     can_edit = can_edit_region(user, session.region)
     internal = can_read_field_notes(user)
@@ -342,8 +352,10 @@ def session_page_context(request, session, **extra) -> dict:
     }
     if can_edit:
         context["attendance_form"] = AttendanceForm(attendances=attendances)
-        context["decision_form"] = SessionDecisionForm(session=session, prefix="decision")
-        context["action_form"] = ActionItemForm(session=session, prefix="action")
+        if open_form == "decision":
+            context["decision_form"] = SessionDecisionForm(session=session, prefix="decision")
+        if open_form == "action":
+            context["action_form"] = ActionItemForm(session=session, prefix="action")
         context["attachment_form"] = AttachmentForm(prefix="doc")
         if session.status == "held":
             latest = context["minutes"]
@@ -381,19 +393,27 @@ def session_page_context(request, session, **extra) -> dict:
         if context["can_code"]:
             # Listed once, for every note's code menu (iterating the field queries each time).
             context["code_choices"] = CodingForm().code_choices()
+            # The options are the same in every note's menu: joined once here, not looped
+            # over in the template for each note (escaped as the template would).
+            context["code_options"] = format_html_join(
+                "", '<option value="{}">{}</option>', context["code_choices"]
+            )
     context.update(extra)
     return context
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def session_detail(request, pk):
     try:
         session = session_for_page(sessions_for_user(request.user), pk)
     except Session.DoesNotExist:
         raise Http404("No such session.") from None
-    return TemplateResponse(
-        request, "sessions/session_detail.html", session_page_context(request, session)
+    open_form = request.GET.get("form")
+    context = session_page_context(
+        request, session, open_form=open_form if open_form in LAZY_FORMS else None
     )
+    return TemplateResponse(request, "sessions/session_detail.html", context)
 
 
 @login_required

@@ -56,9 +56,10 @@ def test_lists_and_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         url = reverse("sessions:region_list", args=[region.pk]) + "?view=month&month=2026-03"
         assert client.get(url).status_code == 200
-    # 26: the minutes round is read with the session (one query while none is published);
-    # the region's own requirements for the session's steps, one query.
-    with django_assert_max_num_queries(26):
+    # 22: the minutes round is read with the session (one query while none is published);
+    # the region's own requirements for the session's steps, one query; the decision and
+    # action forms (their choice lists) come when opened.
+    with django_assert_max_num_queries(22):
         assert client.get(reverse("sessions:detail", args=[last.pk])).status_code == 200
     with django_assert_max_num_queries(REGION_PAGE):
         assert client.get(reverse("regions:detail", args=[region.pk])).status_code == 200

@@ -305,7 +305,7 @@ def test_an_autosave_arriving_after_the_save_does_not_come_back(session_with_res
 @pytest.mark.django_db
 def test_the_same_action_item_posted_twice_makes_one(planned, rpl_client):
     session, _people = planned
-    page = reverse("sessions:detail", args=[session.pk])
+    page = reverse("sessions:detail", args=[session.pk]) + "?form=action"
     action = reverse("sessions:action_create", args=[session.pk])
     data = form_on_page(rpl_client, page, action)
     data["action-what"] = ["Ask the insurer for figures"]

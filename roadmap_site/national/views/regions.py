@@ -88,8 +88,14 @@ def region_list(request):
     )
 
 
+#: The region page's forms behind a closed <details> that load when opened (htmx ``hx-get``
+#: of ``?form=<name>`` on toggle; without JavaScript the link renders the page with that
+#: form open); a refused one is put in the context by its view and comes back open.
+LAZY_FORMS = ("hand-over", "context-event")
+
+
 @region_page
-def region_page_context(request, region, bound=None) -> dict:
+def region_page_context(request, region, bound=None, open_form=None) -> dict:
     context = roadmap_context(request, region, bound)
     context["ownerships"] = region.ownerships.select_related("owner", "handed_over_by")
     context["members"] = (
@@ -99,9 +105,10 @@ def region_page_context(request, region, bound=None) -> dict:
     )
     context["context_events"] = region.context_events.all()[:10]
     if is_national(request.user):
-        context["hand_over_form"] = HandOverForm(region=region)
+        if open_form == "hand-over":
+            context["hand_over_form"] = HandOverForm(region=region)
         context["can_set_up"] = True
-    if context["can_edit"]:  # roadmap_context asked already
+    if context["can_edit"] and open_form == "context-event":  # roadmap_context asked already
         context["context_event_form"] = ContextEventForm(
             region=region, prefix="event", initial={"date": timezone.localdate()}
         )
@@ -121,9 +128,11 @@ def region_detail(request, pk):
         return TemplateResponse(
             request, "regions/region_detail.html#roadmap", roadmap_context(request, region)
         )
-    return TemplateResponse(
-        request, "regions/region_detail.html", region_page_context(request, region)
+    open_form = request.GET.get("form")
+    context = region_page_context(
+        request, region, open_form=open_form if open_form in LAZY_FORMS else None
     )
+    return TemplateResponse(request, "regions/region_detail.html", context)
 
 
 @login_required
