@@ -3,7 +3,6 @@ agreement in consultation, a region with paying and saving organisations)."""
 
 from tests.agreements.conftest import (  # noqa: F401
     agreement,
-    eager_celery,
     held_step,
     in_consultation,
     parties,

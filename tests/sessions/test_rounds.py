@@ -11,7 +11,7 @@ from regions.models import Role
 from sessions import rounds, services
 from sessions.models import Code, Coding, CodingRound, ReconcileChoice, RoundStatus
 from tests.factories import UserFactory
-from tests.qdpx.conftest import eager_celery, export_download  # noqa: F401 - fixtures
+from tests.qdpx.conftest import export_download  # noqa: F401 - fixtures
 from tests.trust.concurrency_helpers import at_once, form_on_page, logged_in
 
 pytestmark = pytest.mark.django_db
