@@ -9,19 +9,9 @@ must not be served again, so the fragments are rendered without a request and th
 stay outside them.
 """
 
-import hashlib
-
-from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone, translation
 
-from regions.models import DashboardStamp
-
-TIMEOUT = 60 * 60
-
-
-def data_version() -> int:
-    return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+from regions import fragments
 
 
 def _uncommitted_changes() -> bool:
@@ -32,21 +22,11 @@ def _uncommitted_changes() -> bool:
 
 
 def cached(name: str, parts, render):
-    """``render()`` once per data version, day, language and ``parts``: ``parts`` must
-    name everything else that decides what the fragment shows (the object, the viewer's
-    rights); a callable is asked only when the cache is read."""
+    """``render()`` once per data version, day, language and ``parts`` (see
+    ``regions.fragments.cached``); a callable ``parts`` is asked only when the cache is
+    read."""
     if _uncommitted_changes():
         return render()
     if callable(parts):
         parts = parts()
-    detail = "|".join(
-        [timezone.localdate().isoformat(), translation.get_language() or ""]
-        + [str(p) for p in parts]
-    )
-    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
-    key = f"steps:{name}:{data_version()}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = render()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return fragments.cached(f"steps:{name}", parts, render)

@@ -8,16 +8,13 @@ old entries on the next request. Writes that bypass signals (``bulk_create``,
 ``QuerySet.update``) must call ``data_changed()`` themselves, as ``seed_scale`` does.
 """
 
-import hashlib
-
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone, translation
 
+from regions import fragments
 from regions.access import sees_all_regions
 from regions.models import DashboardStamp
 
@@ -60,11 +57,10 @@ WATCHED = [
     "steps.UnitValueVersion",
     "steps.PriceIndex",
 ]
-TIMEOUT = 60 * 60
 
 
 def current_version() -> int:
-    return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    return fragments.data_version()
 
 
 def _bump() -> None:
@@ -84,18 +80,7 @@ def data_changed(**kwargs) -> None:
 
 def cached(name: str, parts, render, version: int | None = None) -> str:
     """``render()`` once per data version, day, language and ``parts``."""
-    version = current_version() if version is None else version
-    detail = "|".join(
-        [timezone.localdate().isoformat(), translation.get_language() or ""]
-        + [str(p) for p in parts]
-    )
-    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
-    key = f"national:{name}:{version}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, TIMEOUT)
-    return html
+    return fragments.cached(f"national:{name}", parts, render, version)
 
 
 def _user_changed(update_fields=None, **kwargs) -> None:
