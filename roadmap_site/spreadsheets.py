@@ -187,20 +187,21 @@ def _text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _string_cell(ref: str, text: str, style: int) -> str:
+def _string_tail(text: str, style: int) -> str:
+    # A cell's XML after its reference (``<c r="B7"``): the same for every row.
     styled = f' s="{style}"' if style else ""
     if text == "":
-        return f'<c r="{ref}"{styled} t="inlineStr"/>'
+        return f'{styled} t="inlineStr"/>'
     text = text[:32767]  # Excel's limit for one cell
     stripped = text.strip()
     space = ' xml:space="preserve"' if stripped and stripped != text else ""
-    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>'
+    return f'{styled} t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>'
 
 
-def _number_cell(ref: str, value, style: int) -> str:
+def _number_tail(value, style: int) -> str:
     styled = f' s="{style}"' if style else ""
     if isinstance(value, bool):
-        return f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>'
+        return f'{styled} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, datetime.date | datetime.time):
         if not style:
             style = next(
@@ -214,44 +215,75 @@ def _number_cell(ref: str, value, style: int) -> str:
     elif not isinstance(value, int | float | Decimal):
         raise TypeError(f"A spreadsheet cell cannot hold {type(value).__name__}.")
     if isnan(value) or isinf(value):
-        return f'<c r="{ref}"{styled} t="n"/>'
+        return f'{styled} t="n"/>'
     # As openpyxl wrote numbers (a Decimal formatted with .16g would keep its trailing zeros).
-    return f'<c r="{ref}"{styled} t="n"><v>{"%.16g" % value}</v></c>'  # noqa: UP031
+    return f'{styled} t="n"><v>{"%.16g" % value}</v></c>'  # noqa: UP031
+
+
+def _cell_tail(value, style: int) -> tuple[str, int]:
+    """A value's cell after its reference, and its width: the length of the value as the
+    CSV writes it (a quoted text is one character longer there)."""
+    if isinstance(value, str):
+        # Always text: a value like "=..." must never become a formula.
+        quoted = value.startswith(FORMULA_STARTS)
+        return _string_tail(value, _QUOTED if quoted else _PLAIN), len(value) + quoted
+    return _number_tail(value, style), len(csv_text(value))
+
+
+# Values of these exact types that are equal also write the same cell. Not so for the
+# others: Decimal("0.0") and Decimal("-0.00") are equal, as are 0.0 and -0.0, 1 and True.
+_REPEATABLE = frozenset({str, int, datetime.date})
+
+
+class _ColumnCells(dict):
+    """One column's cells by value, each written once: a region's sheets repeat the same
+    dates, organisations, sectors and statuses in row after row, and escaping and
+    formatting a value cost more than finding it again (``_REPEATABLE`` values only)."""
+
+    def __init__(self, style: int, width: int):
+        super().__init__()
+        self.style = style
+        self.width = width  # the widest value so far, the header's to begin with
+
+    def __missing__(self, value):
+        tail = self[value] = self.tail(value)
+        return tail
+
+    def tail(self, value) -> str:
+        tail, width = _cell_tail(value, self.style)
+        if width > self.width:
+            self.width = width
+        return tail
 
 
 def _worksheet_xml(sheet: Sheet) -> str:
     letters = [get_column_letter(index) for index in range(1, len(sheet.columns) + 1)]
-    widest = [len(column.title) for column in sheet.columns]
-    styles = [_FORMAT_STYLES.get(NUMBER_FORMATS.get(column.kind)) for column in sheet.columns]
+    # Per column: the start of its cells' reference (``<c r="B``) and its cells by value.
+    columns = []
+    for letter, column in zip(letters, sheet.columns, strict=True):
+        style = _FORMAT_STYLES.get(NUMBER_FORMATS.get(column.kind)) or 0
+        columns.append((f'<c r="{letter}', _ColumnCells(style, len(column.title))))
     header = "".join(
-        _string_cell(f"{letter}1", str(column.title), _BOLD)
+        f'<c r="{letter}1"{_string_tail(str(column.title), _BOLD)}'
         for letter, column in zip(letters, sheet.columns, strict=True)
     )
     rows = [f'<row r="1">{header}</row>']
     for number, row in enumerate(sheet.rows, start=2):
         if len(row) != len(letters):
             raise ValueError(f"A row of {sheet.title!r} has {len(row)} cells, not {len(letters)}.")
-        cells = []
-        for index, value in enumerate(row):
-            if value is None:
-                continue
-            ref = f"{letters[index]}{number}"
-            # The width fits the longest value as the CSV writes it (a quoted text is one
-            # character longer there).
-            if isinstance(value, str):
-                # Always text: a value like "=..." must never become a formula.
-                quoted = value.startswith(FORMULA_STARTS)
-                cells.append(_string_cell(ref, value, _QUOTED if quoted else _PLAIN))
-                width = len(value) + quoted
-            else:
-                cells.append(_number_cell(ref, value, styles[index] or 0))
-                width = len(csv_text(value))
-            if width > widest[index]:
-                widest[index] = width
-        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+        end = f'{number}"'  # of each cell's reference: <c r="B7"
+        cells = "".join(
+            [
+                f"{start}{end}"
+                f"{known[value] if value.__class__ in _REPEATABLE else known.tail(value)}"
+                for (start, known), value in zip(columns, row)  # noqa: B905 (the length is checked above)
+                if value is not None
+            ]
+        )
+        rows.append(f'<row r="{number}">{cells}</row>')
     cols = "".join(
-        f'<col width="{min(60, width + 2)}" customWidth="1" min="{index}" max="{index}"/>'
-        for index, width in enumerate(widest, start=1)
+        f'<col width="{min(60, known.width + 2)}" customWidth="1" min="{index}" max="{index}"/>'
+        for index, (_start, known) in enumerate(columns, start=1)
     )
     return (
         f'<worksheet xmlns="{_MAIN_NS}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
