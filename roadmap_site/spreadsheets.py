@@ -89,17 +89,47 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+# Values of these exact types that are equal are also written the same. Not so for the
+# others: Decimal("0.0") and Decimal("-0.00") are equal, as are 0.0 and -0.0, 1 and True.
+_REPEATABLE = frozenset({str, int, datetime.date, type(None)})
+
+
+class _Known(dict):
+    """One column's values as written, each value written once: a region's sheets repeat
+    the same dates, organisations, sectors and statuses in row after row, and formatting
+    and escaping a value cost more than finding it again. Look up ``_REPEATABLE`` values
+    only (``known[value]``); ``write`` the others."""
+
+    def __missing__(self, value):
+        text = self[value] = self.write(value)
+        return text
+
+    def write(self, value) -> str:
+        raise NotImplementedError
+
+
+class _CsvColumn(_Known):
+    def __init__(self, kind: str, conventions: CsvConventions):
+        super().__init__()
+        self.kind = kind
+        self.conventions = conventions
+
+    def write(self, value) -> str:
+        return csv_text(value, self.kind, self.conventions)
+
+
 def csv_response(sheet: Sheet, filename: str, language: str | None = None) -> HttpResponse:
     """One sheet as CSV in the conventions of ``language`` (default: the request's)."""
     conventions = csv_conventions(language)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=conventions.delimiter)
     writer.writerow([column.title for column in sheet.columns])
+    columns = [_CsvColumn(column.kind, conventions) for column in sheet.columns]
     for row in sheet.rows:
         writer.writerow(
             [
-                csv_text(value, column.kind, conventions)
-                for column, value in zip(sheet.columns, row, strict=True)
+                known[value] if value.__class__ in _REPEATABLE else known.write(value)
+                for known, value in zip(columns, row, strict=True)
             ]
         )
     # The byte order mark makes Excel read the file as UTF-8 (names with ë, é).
@@ -230,26 +260,15 @@ def _cell_tail(value, style: int) -> tuple[str, int]:
     return _number_tail(value, style), len(csv_text(value))
 
 
-# Values of these exact types that are equal also write the same cell. Not so for the
-# others: Decimal("0.0") and Decimal("-0.00") are equal, as are 0.0 and -0.0, 1 and True.
-_REPEATABLE = frozenset({str, int, datetime.date})
-
-
-class _ColumnCells(dict):
-    """One column's cells by value, each written once: a region's sheets repeat the same
-    dates, organisations, sectors and statuses in row after row, and escaping and
-    formatting a value cost more than finding it again (``_REPEATABLE`` values only)."""
+class _XlsxColumn(_Known):
+    """A column's cells after their reference, and the width of its widest value."""
 
     def __init__(self, style: int, width: int):
         super().__init__()
         self.style = style
-        self.width = width  # the widest value so far, the header's to begin with
+        self.width = width  # the header's to begin with
 
-    def __missing__(self, value):
-        tail = self[value] = self.tail(value)
-        return tail
-
-    def tail(self, value) -> str:
+    def write(self, value) -> str:
         tail, width = _cell_tail(value, self.style)
         if width > self.width:
             self.width = width
@@ -262,7 +281,7 @@ def _worksheet_xml(sheet: Sheet) -> str:
     columns = []
     for letter, column in zip(letters, sheet.columns, strict=True):
         style = _FORMAT_STYLES.get(NUMBER_FORMATS.get(column.kind)) or 0
-        columns.append((f'<c r="{letter}', _ColumnCells(style, len(column.title))))
+        columns.append((f'<c r="{letter}', _XlsxColumn(style, len(column.title))))
     header = "".join(
         f'<c r="{letter}1"{_string_tail(str(column.title), _BOLD)}'
         for letter, column in zip(letters, sheet.columns, strict=True)
@@ -275,8 +294,8 @@ def _worksheet_xml(sheet: Sheet) -> str:
         cells = "".join(
             [
                 f"{start}{end}"
-                f"{known[value] if value.__class__ in _REPEATABLE else known.tail(value)}"
-                for (start, known), value in zip(columns, row)  # noqa: B905 (the length is checked above)
+                f"{known[value] if value.__class__ in _REPEATABLE else known.write(value)}"
+                for (start, known), value in zip(columns, row)  # noqa: B905 (length checked above)
                 if value is not None
             ]
         )
