@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from regions.models import RegionStakeholder, Stakeholder
@@ -147,22 +147,49 @@ def declined_invitees(session, attendances) -> list:
 # --- the session page ------------------------------------------------------------------
 
 
+def _page_prefetches() -> list:
+    return [
+        Prefetch("steps", queryset=_steps_with_requirements()),
+        "facilitators",
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.select_related("stakeholder__organisation")
+            .annotate(in_group=member_at_session_exists())
+            .order_by("stakeholder__organisation__name", "stakeholder__name"),
+        ),
+    ]
+
+
 def session_for_page(queryset, pk):
     """A session with everything its page shows, in a fixed number of queries."""
     return (
         queryset.select_related("region", "region__owner", "created_by")
-        .prefetch_related(
-            Prefetch("steps", queryset=_steps_with_requirements()),
-            "facilitators",
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("stakeholder__organisation")
-                .annotate(in_group=member_at_session_exists())
-                .order_by("stakeholder__organisation__name", "stakeholder__name"),
-            ),
-        )
+        .prefetch_related(*_page_prefetches())
         .get(pk=pk)
     )
+
+
+def session_for_cached_page(queryset, pk, viewer=None):
+    """The session alone, for a page whose parts mostly come from the cache: what those
+    parts show is read by ``load_page_parts`` only when one of them is rendered.
+
+    With ``viewer`` (someone who reads field notes) it is annotated ``viewer_codes_blind``:
+    whether they code one of its notes in an open double-coding round, in which case they
+    see other codings of its notes than everyone else (``rounds.visible_codings``)."""
+    queryset = queryset.select_related("region", "region__owner", "created_by")
+    if viewer is not None:
+        from .rounds import blind_round_links
+
+        queryset = queryset.annotate(
+            viewer_codes_blind=Exists(blind_round_links(viewer).filter(fieldnote__session=OuterRef("pk")))
+        )
+    return queryset.get(pk=pk)
+
+
+def load_page_parts(session) -> None:
+    """What ``session_for_page`` reads with the session, for one read by
+    ``session_for_cached_page`` (nothing for one that has it already)."""
+    prefetch_related_objects([session], *_page_prefetches())
 
 
 def _steps_with_requirements():

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from regions import fragments
 from regions.access import sees_all_regions
@@ -56,6 +56,26 @@ WATCHED = [
     "steps.UnitValue",
     "steps.UnitValueVersion",
     "steps.PriceIndex",
+    # The session page's read parts (templates/sessions/session_detail.html): decisions,
+    # documents, and for those who read field notes the notes, their codings and memos,
+    # the codebook and the double-coding rounds that decide who sees which coding.
+    "roadmap_sessions.SessionDecision",
+    "roadmap_sessions.Attachment",
+    "roadmap_sessions.FieldNote",
+    "roadmap_sessions.Coding",
+    "roadmap_sessions.Code",
+    "roadmap_sessions.Memo",
+    "roadmap_sessions.CodingRound",
+]
+
+# Many-to-many fields the cached fragments show: adding or removing a link saves no row of
+# a watched model (a session's steps and facilitators, who agreed to a decision, a round's
+# notes), so their changes bump the version too.
+WATCHED_M2M = [
+    ("roadmap_sessions.Session", "steps"),
+    ("roadmap_sessions.Session", "facilitators"),
+    ("roadmap_sessions.SessionDecision", "agreed_by"),
+    ("roadmap_sessions.CodingRound", "notes"),
 ]
 
 
@@ -91,6 +111,11 @@ def _user_changed(update_fields=None, **kwargs) -> None:
     data_changed()
 
 
+def _links_changed(action=None, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        data_changed()
+
+
 def region_key(user, regions) -> list:
     """What decides which regions a screen shows its viewer, for the cache key: the national
     team sees every region (a new one bumps the version), others the ids they may see now."""
@@ -104,6 +129,11 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(data_changed, sender=model, dispatch_uid=f"national-save-{label}")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"national-delete-{label}")
+    for label, field in WATCHED_M2M:
+        through = getattr(apps.get_model(label), field).through
+        m2m_changed.connect(
+            _links_changed, sender=through, dispatch_uid=f"national-m2m-{label}.{field}"
+        )
     user = apps.get_model(settings.AUTH_USER_MODEL)
     post_save.connect(_user_changed, sender=user, dispatch_uid="national-save-user")
     post_delete.connect(data_changed, sender=user, dispatch_uid="national-delete-user")
