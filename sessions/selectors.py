@@ -181,7 +181,9 @@ def session_for_cached_page(queryset, pk, viewer=None):
         from .rounds import blind_round_links
 
         queryset = queryset.annotate(
-            viewer_codes_blind=Exists(blind_round_links(viewer).filter(fieldnote__session=OuterRef("pk")))
+            viewer_codes_blind=Exists(
+                blind_round_links(viewer).filter(fieldnote__session=OuterRef("pk"))
+            )
         )
     return queryset.get(pk=pk)
 

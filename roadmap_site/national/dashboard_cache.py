@@ -10,13 +10,10 @@ old entries on the next request. Writes that bypass signals (``bulk_create``,
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from regions import fragments
 from regions.access import sees_all_regions
-from regions.models import DashboardStamp
 
 # Models whose rows the dashboard, the comparison or the charts show. Other parts add
 # theirs (e.g. "agreements.Agreement") when they add a glance or comparison source.
@@ -83,19 +80,9 @@ def current_version() -> int:
     return fragments.data_version()
 
 
-def _bump() -> None:
-    if not DashboardStamp.objects.filter(pk=1).update(version=F("version") + 1):
-        DashboardStamp.objects.get_or_create(pk=1, defaults={"version": 1})
-
-
-def data_changed(**kwargs) -> None:
-    """Bump the version once the change is committed, once per transaction: a rolled-back
-    change invalidates nothing, and a view saving many rows adds one query, not many."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _bump()
-    elif not any(entry[1] is _bump for entry in connection.run_on_commit):
-        transaction.on_commit(_bump)
+# The bump itself lives with the version (regions/fragments.py), so that the apps below
+# this one can announce a change their QuerySet.update() makes without a signal.
+data_changed = fragments.data_changed
 
 
 def cached(name: str, parts, render, version: int | None = None) -> str:

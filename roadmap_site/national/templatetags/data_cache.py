@@ -30,9 +30,7 @@ PER_REQUEST = ("csrfmiddlewaretoken", f'name="{KEY_FIELD}"', f'name="{BASE_FIELD
 
 # Stands for the CSRF token in a ``csrf_slot`` fragment; no token looks like it.
 CSRF_SLOT = "csrf-slot-4f1b9e"
-SLOT_INPUT = format_html(
-    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_SLOT
-)
+SLOT_INPUT = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_SLOT)
 
 register = template.Library()
 
