@@ -169,23 +169,38 @@ def session_for_page(queryset, pk):
     )
 
 
-def session_for_cached_page(queryset, pk, viewer=None):
+def session_for_cached_page(queryset, pk, user, *, reads_notes: bool):
     """The session alone, for a page whose parts mostly come from the cache: what those
-    parts show is read by ``load_page_parts`` only when one of them is rendered.
+    parts show is read by ``load_page_parts`` only when one of them is rendered. What the
+    page asks of the viewer comes in the same query:
 
-    With ``viewer`` (someone who reads field notes) it is annotated ``viewer_codes_blind``:
-    whether they code one of its notes in an open double-coding round, in which case they
-    see other codings of its notes than everyone else (``rounds.visible_codings``)."""
-    queryset = queryset.select_related("region", "region__owner", "created_by")
-    if viewer is not None:
-        from .rounds import blind_round_links
+    - ``viewer_may_edit``: ``regions.access.can_edit_region`` for its region;
+    - ``has_minutes``: whether a minutes revision exists (none: nothing more to read);
+    - for someone who reads field notes, ``viewer_has_draft`` (a new note's draft of
+      theirs to restore) and ``viewer_codes_blind``: whether they code one of its notes
+      in an open double-coding round, and so see other codings of its notes than everyone
+      else (``rounds.visible_codings``)."""
+    from regions.access import editable_regions
 
-        queryset = queryset.annotate(
-            viewer_codes_blind=Exists(
-                blind_round_links(viewer).filter(fieldnote__session=OuterRef("pk"))
-            )
+    from .models import FieldNoteDraft, MinutesRevision
+    from .rounds import blind_round_links
+
+    annotations = {
+        "viewer_may_edit": Exists(editable_regions(user).filter(pk=OuterRef("region_id"))),
+        "has_minutes": Exists(MinutesRevision.objects.filter(session=OuterRef("pk"))),
+    }
+    if reads_notes:
+        annotations["viewer_has_draft"] = Exists(
+            FieldNoteDraft.objects.filter(session=OuterRef("pk"), note__isnull=True, user=user)
         )
-    return queryset.get(pk=pk)
+        annotations["viewer_codes_blind"] = Exists(
+            blind_round_links(user).filter(fieldnote__session=OuterRef("pk"))
+        )
+    return (
+        queryset.select_related("region", "region__owner", "created_by")
+        .annotate(**annotations)
+        .get(pk=pk)
+    )
 
 
 def load_page_parts(session) -> None:

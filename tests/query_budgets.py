@@ -12,6 +12,7 @@ REGION_PAGE = 32
 PRIVACY_PAGE = 45
 
 # The session page with its read parts in the cache (issue 23): the login's session, user
-# and profile, the session with the viewer's blind-round flag, the right to edit, the data
-# version, the minutes, the new note's draft, and the login session's save (three).
-SESSION_PAGE_WARM = 11
+# and profile; the session with what the page asks of the viewer (may edit, minutes, a
+# draft, a blind round: sessions.selectors.session_for_cached_page); the data version; the
+# login session's save (three).
+SESSION_PAGE_WARM = 8

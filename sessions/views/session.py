@@ -378,7 +378,9 @@ def session_page_context(request, session, open_form=None, cached=False, **extra
     note's draft. Without it (a page answering a POST, or with a form opened) every part
     is rendered afresh (``datacache_live``): it shows what was just changed or sent."""
     user = request.user
-    can_edit = can_edit_region(user, session.region)
+    can_edit = getattr(session, "viewer_may_edit", None)
+    if can_edit is None:
+        can_edit = can_edit_region(user, session.region)
     internal = can_read_field_notes(user)
     role = role_of(user)
     attendances = SimpleLazyObject(lambda: _page_part(session, "attendances"))
@@ -400,7 +402,7 @@ def session_page_context(request, session, open_form=None, cached=False, **extra
             "owner_stakeholder", "owner_user"
         ),
         "attachments": Attachment.objects.filter(session=session).select_related("uploaded_by"),
-        "minutes": minutes_for_page(session),
+        "minutes": minutes_for_page(session) if getattr(session, "has_minutes", True) else None,
     }
     if can_edit:
         context["attendance_form"] = SimpleLazyObject(
@@ -424,7 +426,11 @@ def session_page_context(request, session, open_form=None, cached=False, **extra
                         prefix=f"amendment-{amendment.pk}"
                     )
     if internal:
-        draft = FieldNoteDraft.objects.filter(session=session, note__isnull=True, user=user).first()
+        draft = None
+        if getattr(session, "viewer_has_draft", True):
+            draft = FieldNoteDraft.objects.filter(
+                session=session, note__isnull=True, user=user
+            ).first()
         context["notes"] = SimpleLazyObject(lambda: _notes_with_codings(session, user))
         context["notes_key"] = notes_cache_key(session, user, role)
         context["note_form"] = NoteForm(initial={"text": draft.text if draft else ""})
@@ -446,9 +452,13 @@ def session_page_context(request, session, open_form=None, cached=False, **extra
 @login_required
 @vary_on_headers("HX-Request")
 def session_detail(request, pk):
-    viewer = request.user if can_read_field_notes(request.user) else None
     try:
-        session = session_for_cached_page(sessions_for_user(request.user), pk, viewer=viewer)
+        session = session_for_cached_page(
+            sessions_for_user(request.user),
+            pk,
+            request.user,
+            reads_notes=can_read_field_notes(request.user),
+        )
     except Session.DoesNotExist:
         raise Http404("No such session.") from None
     open_form = request.GET.get("form")

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.db import transaction
 
 from regions.models import FunctionLevel, Sector
 from sessions import services
@@ -66,17 +65,3 @@ def on_the_session_day():
 
     with time_machine.travel(datetime.datetime(2026, 6, 1, 10, 0, tzinfo=datetime.UTC)):
         yield
-
-
-@pytest.fixture
-def committing(django_capture_on_commit_callbacks):
-    """Runs the block's on-commit callbacks as a commit would: the data version's bump, which
-    a test's own transaction never commits, so that the session page's cached parts show
-    the block's change. The bump queued by the test's earlier saves is dropped first (one
-    bump per transaction would otherwise stand for the block's)."""
-
-    def block():
-        transaction.get_connection().run_on_commit.clear()
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return block
