@@ -6,6 +6,8 @@ It sits with the register, below both, because both read it."""
 import hashlib
 
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from .models import DashboardStamp
@@ -15,6 +17,24 @@ TIMEOUT = 60 * 60
 
 def data_version() -> int:
     return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def _bump() -> None:
+    if not DashboardStamp.objects.filter(pk=1).update(version=F("version") + 1):
+        DashboardStamp.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def data_changed(**kwargs) -> None:
+    """Bump the version once the change is committed, once per transaction: a rolled-back
+    change invalidates nothing, and a view saving many rows adds one query, not many.
+    Saves and deletes of the watched models call it through their signals; a write that
+    sends none (``QuerySet.update``, ``bulk_create``) of something a cached fragment shows
+    calls it itself."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump()
+    elif not any(entry[1] is _bump for entry in connection.run_on_commit):
+        transaction.on_commit(_bump)
 
 
 def cached(name: str, parts, render, version: int | None = None) -> str:

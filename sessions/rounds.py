@@ -57,6 +57,11 @@ def visible_codings(user, queryset=None):
     )
 
 
+def blind_round_links(user):
+    """The links of notes to the open rounds in which this user codes them."""
+    return CodingRound.notes.through.objects.filter(codinground__in=_open_rounds_of(user))
+
+
 def with_blind_round(notes, user):
     """Notes annotated with the open round in which this user codes each (``blind_round_id``
     and ``blind_round_name``, or None), read in the notes' own query."""

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from regions.models import RegionStakeholder, Stakeholder
@@ -147,22 +147,66 @@ def declined_invitees(session, attendances) -> list:
 # --- the session page ------------------------------------------------------------------
 
 
+def _page_prefetches() -> list:
+    return [
+        Prefetch("steps", queryset=_steps_with_requirements()),
+        "facilitators",
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.select_related("stakeholder__organisation")
+            .annotate(in_group=member_at_session_exists())
+            .order_by("stakeholder__organisation__name", "stakeholder__name"),
+        ),
+    ]
+
+
 def session_for_page(queryset, pk):
     """A session with everything its page shows, in a fixed number of queries."""
     return (
         queryset.select_related("region", "region__owner", "created_by")
-        .prefetch_related(
-            Prefetch("steps", queryset=_steps_with_requirements()),
-            "facilitators",
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("stakeholder__organisation")
-                .annotate(in_group=member_at_session_exists())
-                .order_by("stakeholder__organisation__name", "stakeholder__name"),
-            ),
-        )
+        .prefetch_related(*_page_prefetches())
         .get(pk=pk)
     )
+
+
+def session_for_cached_page(queryset, pk, user, *, reads_notes: bool):
+    """The session alone, for a page whose parts mostly come from the cache: what those
+    parts show is read by ``load_page_parts`` only when one of them is rendered. What the
+    page asks of the viewer comes in the same query:
+
+    - ``viewer_may_edit``: ``regions.access.can_edit_region`` for its region;
+    - ``has_minutes``: whether a minutes revision exists (none: nothing more to read);
+    - for someone who reads field notes, ``viewer_has_draft`` (a new note's draft of
+      theirs to restore) and ``viewer_codes_blind``: whether they code one of its notes
+      in an open double-coding round, and so see other codings of its notes than everyone
+      else (``rounds.visible_codings``)."""
+    from regions.access import editable_regions
+
+    from .models import FieldNoteDraft, MinutesRevision
+    from .rounds import blind_round_links
+
+    annotations = {
+        "viewer_may_edit": Exists(editable_regions(user).filter(pk=OuterRef("region_id"))),
+        "has_minutes": Exists(MinutesRevision.objects.filter(session=OuterRef("pk"))),
+    }
+    if reads_notes:
+        annotations["viewer_has_draft"] = Exists(
+            FieldNoteDraft.objects.filter(session=OuterRef("pk"), note__isnull=True, user=user)
+        )
+        annotations["viewer_codes_blind"] = Exists(
+            blind_round_links(user).filter(fieldnote__session=OuterRef("pk"))
+        )
+    return (
+        queryset.select_related("region", "region__owner", "created_by")
+        .annotate(**annotations)
+        .get(pk=pk)
+    )
+
+
+def load_page_parts(session) -> None:
+    """What ``session_for_page`` reads with the session, for one read by
+    ``session_for_cached_page`` (nothing for one that has it already)."""
+    prefetch_related_objects([session], *_page_prefetches())
 
 
 def _steps_with_requirements():

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from regions import fragments
 from regions.models import SubmissionKey
 
 from . import notifications
@@ -245,6 +246,8 @@ def invitation_reply(*, attendance, reply: str) -> bool:
     ).update(reply=reply, replied_at=timezone.now())
     if changed:
         attendance.reply = reply
+        # The reply shows on cached pages (the session's attendance); no signal is sent.
+        fragments.data_changed()
     return bool(changed)
 
 
@@ -318,6 +321,8 @@ def note_save(*, note, user, text, base_version: int) -> FieldNote | NoteConflic
     FieldNoteVersion.objects.create(
         note=note, number=note.version, text=text, saved_by=user, saved_at=now
     )
+    # The conditional UPDATE sends no signal: the session page caches the note's text.
+    fragments.data_changed()
     FieldNoteDraft.objects.filter(note=note, user=user).delete()
     reanchor_codings(note)
     return note

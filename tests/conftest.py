@@ -195,3 +195,19 @@ def personas(npl, rpl, other_rpl, researcher, board, stakeholder_user, other_sta
         "other_stakeholder": other_stakeholder_user,
         "anonymous": None,
     }
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Runs the block's on-commit callbacks as a commit would: the data version's bump, which
+    a test's own transaction never commits, so that the session page's cached parts show
+    the block's change. The bump queued by the test's earlier saves is dropped first (one
+    bump per transaction would otherwise stand for the block's)."""
+
+    def block():
+        from django.db import transaction
+
+        transaction.get_connection().run_on_commit.clear()
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block

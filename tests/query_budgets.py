@@ -10,3 +10,9 @@ REGION_PAGE = 32
 # The privacy page: the record, the periods, and the dry run's one count per set of rows
 # (about thirty history tables among them). Fixed: it does not grow with data.
 PRIVACY_PAGE = 45
+
+# The session page with its read parts in the cache (issue 23): the login's session, user
+# and profile; the session with what the page asks of the viewer (may edit, minutes, a
+# draft, a blind round: sessions.selectors.session_for_cached_page); the data version; the
+# login session's save (three).
+SESSION_PAGE_WARM = 8

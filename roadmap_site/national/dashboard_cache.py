@@ -10,13 +10,10 @@ old entries on the next request. Writes that bypass signals (``bulk_create``,
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from regions import fragments
 from regions.access import sees_all_regions
-from regions.models import DashboardStamp
 
 # Models whose rows the dashboard, the comparison or the charts show. Other parts add
 # theirs (e.g. "agreements.Agreement") when they add a glance or comparison source.
@@ -56,6 +53,26 @@ WATCHED = [
     "steps.UnitValue",
     "steps.UnitValueVersion",
     "steps.PriceIndex",
+    # The session page's read parts (templates/sessions/session_detail.html): decisions,
+    # documents, and for those who read field notes the notes, their codings and memos,
+    # the codebook and the double-coding rounds that decide who sees which coding.
+    "roadmap_sessions.SessionDecision",
+    "roadmap_sessions.Attachment",
+    "roadmap_sessions.FieldNote",
+    "roadmap_sessions.Coding",
+    "roadmap_sessions.Code",
+    "roadmap_sessions.Memo",
+    "roadmap_sessions.CodingRound",
+]
+
+# Many-to-many fields the cached fragments show: adding or removing a link saves no row of
+# a watched model (a session's steps and facilitators, who agreed to a decision, a round's
+# notes), so their changes bump the version too.
+WATCHED_M2M = [
+    ("roadmap_sessions.Session", "steps"),
+    ("roadmap_sessions.Session", "facilitators"),
+    ("roadmap_sessions.SessionDecision", "agreed_by"),
+    ("roadmap_sessions.CodingRound", "notes"),
 ]
 
 
@@ -63,19 +80,9 @@ def current_version() -> int:
     return fragments.data_version()
 
 
-def _bump() -> None:
-    if not DashboardStamp.objects.filter(pk=1).update(version=F("version") + 1):
-        DashboardStamp.objects.get_or_create(pk=1, defaults={"version": 1})
-
-
-def data_changed(**kwargs) -> None:
-    """Bump the version once the change is committed, once per transaction: a rolled-back
-    change invalidates nothing, and a view saving many rows adds one query, not many."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _bump()
-    elif not any(entry[1] is _bump for entry in connection.run_on_commit):
-        transaction.on_commit(_bump)
+# The bump itself lives with the version (regions/fragments.py), so that the apps below
+# this one can announce a change their QuerySet.update() makes without a signal.
+data_changed = fragments.data_changed
 
 
 def cached(name: str, parts, render, version: int | None = None) -> str:
@@ -91,6 +98,11 @@ def _user_changed(update_fields=None, **kwargs) -> None:
     data_changed()
 
 
+def _links_changed(action=None, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        data_changed()
+
+
 def region_key(user, regions) -> list:
     """What decides which regions a screen shows its viewer, for the cache key: the national
     team sees every region (a new one bumps the version), others the ids they may see now."""
@@ -104,6 +116,11 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(data_changed, sender=model, dispatch_uid=f"national-save-{label}")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"national-delete-{label}")
+    for label, field in WATCHED_M2M:
+        through = getattr(apps.get_model(label), field).through
+        m2m_changed.connect(
+            _links_changed, sender=through, dispatch_uid=f"national-m2m-{label}.{field}"
+        )
     user = apps.get_model(settings.AUTH_USER_MODEL)
     post_save.connect(_user_changed, sender=user, dispatch_uid="national-save-user")
     post_delete.connect(data_changed, sender=user, dispatch_uid="national-delete-user")

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from regions import fragments
 from regions.models import Region, RegionStatus
 from roadmap_site.audit import bin
 from roadmap_site.audit.models import BinEntry
@@ -249,6 +250,8 @@ def purge(now=None) -> PurgeReport:
             if queryset.model is Attachment:
                 files += [name for name in queryset.values_list("file", flat=True) if name]
             removed[part.kind] += _delete_with_history(queryset)
+    # What was blanked by UPDATE sent no signal: the cached pages must not keep showing it.
+    fragments.data_changed()
     # Files go once the rows are gone for good, not before the transaction commits.
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
     return PurgeReport.objects.create(ran_at=now or timezone.now(), removed=removed)

@@ -13,12 +13,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from regions.access import can_edit_region, can_read_field_notes, get_region_for_user
+from regions.access import can_edit_region, can_read_field_notes, get_region_for_user, role_of
 from regions.models import Organisation, RegionOrganisation, RegionStakeholder, Stakeholder
 from regions.selectors import members_on
 from regions.submissions import submit_once
@@ -51,12 +52,14 @@ from ..models import (
     SessionDecision,
     SessionKind,
 )
-from ..rounds import visible_codings, with_blind_round
+from ..rounds import blind_round_links, visible_codings, with_blind_round
 from ..selectors import (
     declined_invitees,
+    load_page_parts,
     minutes_for_page,
     missing_representatives,
     open_actions_before,
+    session_for_cached_page,
     session_for_page,
     who_counts,
 )
@@ -312,35 +315,86 @@ def stakeholder_add(request, region_id):
 LAZY_FORMS = ("decision", "action")
 
 
-def session_page_context(request, session, open_form=None, **extra) -> dict:
+def _notes_with_codings(session, user) -> list:
+    notes = list(
+        with_blind_round(FieldNote.objects.filter(session=session), user)
+        .select_related("author", "updated_by")
+        .annotate(memo_count=Count("memos"))
+        .order_by("created_at", "id")
+    )
+    codings = {}
+    on_page = visible_codings(user, Coding.objects.filter(note__session=session))
+    for coding in on_page.select_related("code", "code__parent").annotate(
+        memo_count=Count("memos")
+    ):
+        codings.setdefault(coding.note_id, []).append(coding)
+    for note in notes:
+        note.html = render_markdown(note.text)
+        note.coding_list = codings.get(note.pk, [])
+    return notes
+
+
+def _page_part(session, name) -> list:
+    """The session's steps, facilitators or attendances, read with the others once."""
+    load_page_parts(session)
+    return list(getattr(session, name).all())
+
+
+def _missing(session) -> dict:
+    attendances = _page_part(session, "attendances")
+    steps = _page_part(session, "steps")
+    return {
+        "steps_chosen": bool(steps),
+        "rows": missing_representatives(
+            steps,
+            who_counts(session, attendances),
+            declined=declined_invitees(session, attendances),
+            region=session.region,
+        ),
+        "one_on_one": session.kind == SessionKind.ONE_ON_ONE,
+        "people": [a.stakeholder for a in attendances],
+        "held": session.status == "held",
+    }
+
+
+def notes_cache_key(session, user, role) -> list:
+    """What decides the notes part of the page besides the session: the viewer's role
+    (memos and coding for coders, history for researchers) and, for someone coding one of
+    its notes in an open double-coding round, the viewer themself: they see their own
+    codings of those notes and not the project's (``rounds.visible_codings``)."""
+    blind = getattr(session, "viewer_codes_blind", None)
+    if blind is None:
+        blind = blind_round_links(user).filter(fieldnote__session=session).exists()
+    return [role, f"coder-{user.pk}" if blind else "project"]
+
+
+def session_page_context(request, session, open_form=None, cached=False, **extra) -> dict:
     """``open_form`` names the one of ``LAZY_FORMS`` to render open (``?form=``); a refused
-    form passed in ``extra`` (``decision_form=``, ``action_form=``) is shown open as well."""
+    form passed in ``extra`` (``decision_form=``, ``action_form=``) is shown open as well.
+
+    With ``cached`` the parts the template caches (``{% datacache %}``) come from the cache
+    and are read here only when rendered: ``SimpleLazyObject`` defers each, so a page
+    served from the cache reads the session, the viewer's rights, the minutes and the new
+    note's draft. Without it (a page answering a POST, or with a form opened) every part
+    is rendered afresh (``datacache_live``): it shows what was just changed or sent."""
     user = request.user
-    can_edit = can_edit_region(user, session.region)
+    can_edit = getattr(session, "viewer_may_edit", None)
+    if can_edit is None:
+        can_edit = can_edit_region(user, session.region)
     internal = can_read_field_notes(user)
-    attendances = list(session.attendances.all())
-    steps = list(session.steps.all())
+    role = role_of(user)
+    attendances = SimpleLazyObject(lambda: _page_part(session, "attendances"))
     context = {
         "session": session,
         "region": session.region,
         "can_edit": can_edit,
         "internal": internal,
-        "steps": steps,
+        "datacache_live": not cached or bool(open_form or extra),
+        "steps": SimpleLazyObject(lambda: _page_part(session, "steps")),
         "attendances": attendances,
-        "missing": {
-            "steps_chosen": bool(steps),
-            "rows": missing_representatives(
-                steps,
-                who_counts(session, attendances),
-                declined=declined_invitees(session, attendances),
-                region=session.region,
-            ),
-            "one_on_one": session.kind == SessionKind.ONE_ON_ONE,
-            "people": [a.stakeholder for a in attendances],
-            "held": session.status == "held",
-        },
+        "missing": SimpleLazyObject(lambda: _missing(session)),
         "can_be_held": services.can_be_held(session),
-        "earlier_actions": list(open_actions_before(session)),
+        "earlier_actions": open_actions_before(session),
         "decisions": SessionDecision.objects.filter(session=session)
         .select_related("step")
         .prefetch_related("agreed_by"),
@@ -348,15 +402,17 @@ def session_page_context(request, session, open_form=None, **extra) -> dict:
             "owner_stakeholder", "owner_user"
         ),
         "attachments": Attachment.objects.filter(session=session).select_related("uploaded_by"),
-        "minutes": minutes_for_page(session),
+        "minutes": minutes_for_page(session) if getattr(session, "has_minutes", True) else None,
     }
     if can_edit:
-        context["attendance_form"] = AttendanceForm(attendances=attendances)
+        context["attendance_form"] = SimpleLazyObject(
+            lambda: AttendanceForm(attendances=attendances)
+        )
         if open_form == "decision":
             context["decision_form"] = SessionDecisionForm(session=session, prefix="decision")
         if open_form == "action":
             context["action_form"] = ActionItemForm(session=session, prefix="action")
-        context["attachment_form"] = AttachmentForm(prefix="doc")
+        context["attachment_form"] = SimpleLazyObject(lambda: AttachmentForm(prefix="doc"))
         if session.status == "held":
             latest = context["minutes"]
             context["minutes_form"] = MinutesForm(
@@ -370,33 +426,24 @@ def session_page_context(request, session, open_form=None, **extra) -> dict:
                         prefix=f"amendment-{amendment.pk}"
                     )
     if internal:
-        notes = list(
-            with_blind_round(FieldNote.objects.filter(session=session), user)
-            .select_related("author", "updated_by")
-            .annotate(memo_count=Count("memos"))
-            .order_by("created_at", "id")
-        )
-        codings = {}
-        on_page = visible_codings(user, Coding.objects.filter(note__session=session))
-        for coding in on_page.select_related("code", "code__parent").annotate(
-            memo_count=Count("memos")
-        ):
-            codings.setdefault(coding.note_id, []).append(coding)
-        for note in notes:
-            note.html = render_markdown(note.text)
-            note.coding_list = codings.get(note.pk, [])
-        draft = FieldNoteDraft.objects.filter(session=session, note__isnull=True, user=user).first()
-        context["notes"] = notes
+        draft = None
+        if getattr(session, "viewer_has_draft", True):
+            draft = FieldNoteDraft.objects.filter(
+                session=session, note__isnull=True, user=user
+            ).first()
+        context["notes"] = SimpleLazyObject(lambda: _notes_with_codings(session, user))
+        context["notes_key"] = notes_cache_key(session, user, role)
         context["note_form"] = NoteForm(initial={"text": draft.text if draft else ""})
         context["draft"] = draft
         context["can_code"] = can_code(user)
         if context["can_code"]:
             # Listed once, for every note's code menu (iterating the field queries each time).
-            context["code_choices"] = CodingForm().code_choices()
+            choices = SimpleLazyObject(lambda: CodingForm().code_choices())
+            context["code_choices"] = choices
             # The options are the same in every note's menu: joined once here, not looped
             # over in the template for each note (escaped as the template would).
-            context["code_options"] = format_html_join(
-                "", '<option value="{}">{}</option>', context["code_choices"]
+            context["code_options"] = SimpleLazyObject(
+                lambda: format_html_join("", '<option value="{}">{}</option>', choices)
             )
     context.update(extra)
     return context
@@ -406,12 +453,17 @@ def session_page_context(request, session, open_form=None, **extra) -> dict:
 @vary_on_headers("HX-Request")
 def session_detail(request, pk):
     try:
-        session = session_for_page(sessions_for_user(request.user), pk)
+        session = session_for_cached_page(
+            sessions_for_user(request.user),
+            pk,
+            request.user,
+            reads_notes=can_read_field_notes(request.user),
+        )
     except Session.DoesNotExist:
         raise Http404("No such session.") from None
     open_form = request.GET.get("form")
     context = session_page_context(
-        request, session, open_form=open_form if open_form in LAZY_FORMS else None
+        request, session, open_form=open_form if open_form in LAZY_FORMS else None, cached=True
     )
     return TemplateResponse(request, "sessions/session_detail.html", context)
 

@@ -7,7 +7,7 @@ from regions.models import FunctionLevel, Sector
 from sessions import services
 from sessions.models import ActionItem, Attendance, Code, Session, SessionDecision
 from steps.models import Step
-from tests.query_budgets import REGION_PAGE
+from tests.query_budgets import REGION_PAGE, SESSION_PAGE_WARM
 
 from .conftest import person
 
@@ -56,10 +56,13 @@ def test_lists_and_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         url = reverse("sessions:region_list", args=[region.pk]) + "?view=month&month=2026-03"
         assert client.get(url).status_code == 200
-    # 22: the minutes round is read with the session (one query while none is published);
+    # 23: the minutes round is read with the session (one query while none is published);
     # the region's own requirements for the session's steps, one query; the decision and
-    # action forms (their choice lists) come when opened.
-    with django_assert_max_num_queries(22):
+    # action forms (their choice lists) come when opened; the data version, one query.
+    with django_assert_max_num_queries(23):
+        assert client.get(reverse("sessions:detail", args=[last.pk])).status_code == 200
+    # Warm, its read parts come from the cache (the data version, SESSION_PAGE_WARM).
+    with django_assert_max_num_queries(SESSION_PAGE_WARM):
         assert client.get(reverse("sessions:detail", args=[last.pk])).status_code == 200
     with django_assert_max_num_queries(REGION_PAGE):
         assert client.get(reverse("regions:detail", args=[region.pk])).status_code == 200
@@ -67,9 +70,11 @@ def test_lists_and_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         assert client.get(reverse("sessions:all")).status_code == 200
     client.force_login(researcher)
-    # 23: the minutes round is read with the session, as for the project leader; the
-    # region's own requirements for the session's steps, one query.
-    with django_assert_max_num_queries(23):
+    # 24: the minutes round is read with the session, as for the project leader; the
+    # region's own requirements for the session's steps, one query; the data version.
+    with django_assert_max_num_queries(24):
+        assert client.get(reverse("sessions:detail", args=[last.pk])).status_code == 200
+    with django_assert_max_num_queries(SESSION_PAGE_WARM):
         assert client.get(reverse("sessions:detail", args=[last.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("sessions:codings")).status_code == 200
