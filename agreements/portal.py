@@ -93,4 +93,3 @@ def portal_agreement(agreement, head_html: str) -> PortalAgreement:
         approved_ids=frozenset(a.organisation_id for a in latest.approvals.all()),
         head_html=head_html,
     )
-

@@ -22,7 +22,6 @@ from ..forms import DecisionForm, StepCompleteForm, StepSkipForm, StepStartForm
 from ..models import DecisionPoint, RegionStep, StepStatus
 from ..selectors import region_roadmap
 
-
 #: The track's forms, behind closed <details> that load them when opened (htmx ``hx-get``
 #: of ``?form=<action>-<code>`` on toggle, a plain link without JavaScript): the track
 #: itself is then the same for every editor and is cached; a form is rendered only for the
