@@ -14,19 +14,20 @@ from django.db import transaction
 from regions import fragments
 
 
-def _uncommitted_changes() -> bool:
+def uncommitted_changes() -> bool:
     """This transaction changed data and waits for its commit (the version is bumped on
-    commit): what it reads is newer than any version's cached fragment."""
+    commit): what it reads is newer than any version's cached fragment. The layers above
+    (the stakeholder portal) ask the same before they read their cache."""
     connection = transaction.get_connection()
     return connection.in_atomic_block and bool(connection.run_on_commit)
 
 
-def cached(name: str, parts, render):
+def cached(name: str, parts, render, version: int | None = None):
     """``render()`` once per data version, day, language and ``parts`` (see
     ``regions.fragments.cached``); a callable ``parts`` is asked only when the cache is
-    read."""
-    if _uncommitted_changes():
+    read. ``version``: the page's data version when it has read it already."""
+    if uncommitted_changes():
         return render()
     if callable(parts):
         parts = parts()
-    return fragments.cached(f"steps:{name}", parts, render)
+    return fragments.cached(f"steps:{name}", parts, render, version)

@@ -2,6 +2,7 @@
 page with forms must come out exactly as Django's templates render it."""
 
 import re
+from html import unescape
 
 import pytest
 from django import forms
@@ -104,6 +105,12 @@ def test_every_form_page_renders_as_the_templates_render_it(settings):
         reverse("steps:library"),
         reverse("sessions:region_list", args=[region.pk]),
     ]
+    # The step track's forms (start, skip, complete, decide) come when opened: every one
+    # the region page offers.
+    page = client.get(urls[0]).content.decode()
+    offered = re.findall(r'hx-get="([^"]*\?form=(?:start|skip|complete|decision)-[^"]*)"', page)
+    assert offered, "the demo region offers no step form"
+    urls += [unescape(url) for url in offered]
     for url in urls:
         settings.FORM_RENDERER = DJANGO
         theirs = client.get(url)

@@ -5,9 +5,9 @@ from django.utils.translation import gettext
 
 from regions.access import can_edit_region
 from roadmap_site import formatting
-from steps.models import RegionStep, StepStatus, WorkPlanVersion
 
 from ..access import visible_agreements
+from ..fragments import document_subjects
 
 register = template.Library()
 register.filter("money", formatting.money)
@@ -19,17 +19,6 @@ def translated(value):
     """A label frozen in an agreement version (always in English, see
     services.build_content) in the reader's language."""
     return gettext(str(value)) if value else value
-
-
-def _started_steps(context, region):
-    roadmap = context.get("roadmap")
-    if roadmap is not None:  # the region page has loaded the track already
-        rows = [row.region_step for row in roadmap.rows]
-    else:
-        rows = (
-            RegionStep.objects.filter(region=region).select_related("step").order_by("step__order")
-        )
-    return [rs for rs in rows if rs.status != StepStatus.NOT_STARTED]
 
 
 @register.inclusion_tag("agreements/_region_panel.html", takes_context=True)
@@ -52,8 +41,9 @@ def agreements_panel(context, region):
         "can_edit": (
             context["can_edit"] if "can_edit" in context else can_edit_region(request.user, region)
         ),
-        "started_steps": _started_steps(context, region),
-        "work_plans": WorkPlanVersion.objects.filter(work_plan__region=region).order_by("-number"),
+        # What the PDF buttons are for, read once per data version; the buttons themselves
+        # carry the CSRF token and are rendered each time.
+        "documents": document_subjects(region, version=context.get("data_version")),
         "csrf_token": context.get("csrf_token"),
         "today": timezone.localdate(),
         # The list is cached per region, role (stakeholders see no drafts) and right to

@@ -1,29 +1,24 @@
 """The stakeholder portal: what a stakeholder sees of their region and approves."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from regions.access import get_region_for_user, role_of, visible_regions
+from regions.fragments import data_version
 from regions.models import Role
-from steps.models import StepStatus, WorkPlanVersion
 from steps.selectors import region_roadmap
 
 from .. import briefing as briefings
 from .. import services
 from ..access import draft_version_ids
-from ..models import (
-    Agreement,
-    AgreementStatus,
-    AgreementVersion,
-    Approval,
-    Document,
-    DocumentKind,
-    DocumentStatus,
-)
-from ..selectors import approval_rows
+from ..fragments import DocumentSubjects, cached, document_subjects
+from ..models import Document, DocumentKind, DocumentStatus
+from ..portal import PortalAgreement, portal_agreement, representing, shown_agreements
 from .documents import _document_answer
 
 # --- the stakeholder portal -------------------------------------------------------------
@@ -37,58 +32,69 @@ def portal(request):
     return TemplateResponse(request, "agreements/portal_list.html", {"regions": regions})
 
 
+@dataclass(frozen=True)
+class PortalParts:
+    """The portal's read parts: rendered without the request (no viewer's token can enter
+    them), with the plain values its forms are rendered from for each viewer."""
+
+    now_html: str  # where the region stands and its decisions
+    agreements: tuple[PortalAgreement, ...]
+    documents: DocumentSubjects
+
+
+def _portal_parts(region, version) -> PortalParts:
+    def read():
+        roadmap = region_roadmap(region)
+        agreements = [
+            portal_agreement(
+                agreement,
+                render_to_string("agreements/portal.html#agreement-head", {"agreement": agreement}),
+            )
+            for agreement in shown_agreements(region)
+        ]
+        return PortalParts(
+            now_html=render_to_string(
+                "agreements/portal.html#now", {"region": region, "roadmap": roadmap}
+            ),
+            agreements=tuple(agreements),
+            documents=document_subjects(region, version),
+        )
+
+    # The same for every viewer of the region (drafts are never shown); an approval or a new
+    # agreement version bumps the data version, so it shows on the next request.
+    return cached("portal", [region.pk], read, version)
+
+
 @login_required
 def portal_region(request, region_id):
     """What a stakeholder sees of their region: where it stands, the decisions, published
     work plans, agreements with their status and the approval asked of them, and the step
     reports. Nothing internal (no field notes, no session notes)."""
     region = get_region_for_user(request.user, region_id)
-    roadmap = region_roadmap(region)
-    agreements = list(
-        Agreement.objects.filter(region=region)
-        .exclude(status=AgreementStatus.DRAFT)
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=AgreementVersion.objects.order_by("-number").prefetch_related(
-                    Prefetch("approvals", queryset=Approval.objects.select_related("organisation"))
-                ),
-                to_attr="vs",
-            )
+    version = data_version()
+    own = None
+    if role_of(request.user) == Role.STAKEHOLDER:
+        # The viewer's own: cached under their login, never shared with another viewer.
+        own = cached(
+            "portal-representing",
+            [region.pk, request.user.pk],
+            lambda: representing(request.user, region),
+            version,
         )
-        .order_by("-created_at")
-    )
-    is_stakeholder = role_of(request.user) == Role.STAKEHOLDER
-    own = services.representing_stakeholder(request.user, region) if is_stakeholder else None
-    for agreement in agreements:
-        agreement.region = region
-        agreement.latest = agreement.vs[0]
-        agreement.rows = approval_rows(agreement.latest)
-        agreement.approval_form = None
-        if own is not None and agreement.status == AgreementStatus.CONSULTATION:
-            approved = {a.organisation_id for a in agreement.latest.approvals.all()}
-            if (
-                own.organisation_id in agreement.latest.party_ids
-                and own.organisation_id not in approved
-            ):
-                # A plain form with the own organisation: no choice list to query per agreement.
-                agreement.approval_form = True
-    work_plans = list(WorkPlanVersion.objects.filter(work_plan__region=region).order_by("-number"))
-    started = [
-        row.region_step for row in roadmap.rows if row.region_step.status != StepStatus.NOT_STARTED
-    ]
+    parts = _portal_parts(region, version)
+    own_organisation = own.organisation_id if own else None
     context = {
         "region": region,
-        "roadmap": roadmap,
-        "agreements": agreements,
-        "work_plans": work_plans,
-        "started_steps": started,
+        "parts": parts,
         "own": own,
+        "to_approve": {a.pk for a in parts.agreements if a.asks_approval_of(own_organisation)},
+        # Documents change with the PDF worker, not with the data version: read each time.
         "ready_documents": list(
             Document.objects.filter(region=region, status=DocumentStatus.READY)
             .exclude(kind=DocumentKind.AGREEMENT, subject_id__in=draft_version_ids(region.pk))
             .order_by("-finished_at")[:10]
         ),
+        "data_version": version,
     }
     return TemplateResponse(request, "agreements/portal.html", context)
 

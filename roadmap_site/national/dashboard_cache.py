@@ -19,6 +19,8 @@ from regions.access import sees_all_regions
 # theirs (e.g. "agreements.Agreement") when they add a glance or comparison source.
 WATCHED = [
     "regions.Region",
+    # The region page's list of owners (a hand-over saves the region too; the admin may not).
+    "regions.RegionOwnership",
     "regions.RegionStakeholder",
     "regions.Stakeholder",
     "regions.Organisation",
@@ -42,6 +44,8 @@ WATCHED = [
     "roadmap_sessions.Attendance",
     "roadmap_sessions.ActionItem",
     "agreements.Agreement",
+    # A change in consultation adds a version without saving the agreement (the portal).
+    "agreements.AgreementVersion",
     "agreements.Approval",
     "agreements.AgreementReview",
     # The business case's and the unit-cost library's read parts (steps/fragments.py).

@@ -7,52 +7,125 @@ JavaScript the same post redirects back to the region page, or shows it with the
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from regions.access import can_edit_region, get_region_for_user
+from regions.access import can_edit_region, get_region_for_user, role_of
+from regions.fragments import data_version
 from regions.submissions import submit_once
 
-from .. import services
+from .. import fragments, services
 from ..forms import DecisionForm, StepCompleteForm, StepSkipForm, StepStartForm
 from ..models import DecisionPoint, RegionStep, StepStatus
 from ..selectors import region_roadmap
 
+#: The track's forms, behind closed <details> that load them when opened (htmx ``hx-get``
+#: of ``?form=<action>-<code>`` on toggle, a plain link without JavaScript): the track
+#: itself is then the same for every editor and is cached; a form is rendered only for the
+#: one who opens it, and a refused one comes back open with what was typed.
+STEP_FORM_ACTIONS = ("start", "skip", "complete", "decision")
 
-def roadmap_context(request, region, bound: dict | None = None) -> dict:
-    """The step track with, for an editor, the forms that fit where the region stands.
 
-    ``bound`` holds a submitted form (keyed like the forms below) so that its errors and
-    the text the user typed are shown in place of an empty form.
-    """
-    bound = bound or {}
+def opened_step_form(value: str | None) -> tuple[str, str] | None:
+    """``"complete-2a"`` -> ``("complete", "2a")``, ``"decision-after-2a"`` ->
+    ``("decision", "after-2a")``; None for anything else."""
+    action, _sep, code = (value or "").partition("-")
+    if action in STEP_FORM_ACTIONS and code:
+        return action, code
+    return None
+
+
+def _offered_track(region, can_edit: bool):
+    """The roadmap with, for an editor, which forms each row offers (``offers_*``) and why a
+    step cannot start: the read part of the track, the same for every editor."""
     roadmap = region_roadmap(region)
-    can_edit = can_edit_region(request.user, region)
-    if can_edit:
-        for row in roadmap.rows:
-            region_step = row.region_step
-            code = region_step.step.code
-            if region_step.status == StepStatus.IN_PROGRESS:
+    if not can_edit:
+        return roadmap
+    for row in roadmap.rows:
+        row.offers_complete = row.region_step.status == StepStatus.IN_PROGRESS
+    if roadmap.next_row is not None:
+        row = roadmap.next_row
+        row.start_blocker = services.start_blocker(row.region_step)
+        row.offers_start = not row.start_blocker
+    pending = roadmap.pending_decision
+    if pending is not None:
+        pending.offers_form = not services.decision_blocker(region, pending.point)
+    return roadmap
+
+
+def _open_form(region, roadmap, action: str, code: str, seen: str | None) -> None:
+    """Put the empty form the editor opened on its row, when the row offers it."""
+    for row in roadmap.rows:
+        region_step = row.region_step
+        if region_step.step.code == code:
+            if action == "complete" and getattr(row, "offers_complete", False):
                 row.complete_form = StepCompleteForm(
                     prefix=f"complete-{code}", region_step=region_step
                 )
-        if roadmap.next_row is not None:
-            row = roadmap.next_row
-            code = row.region_step.step.code
-            row.start_blocker = services.start_blocker(row.region_step)
-            if not row.start_blocker:
+            elif action == "start" and getattr(row, "offers_start", False):
                 row.start_form = StepStartForm(prefix=f"start-{code}")
+            elif action == "skip" and getattr(row, "offers_start", False):
                 row.skip_form = StepSkipForm(prefix=f"skip-{code}")
-        pending = roadmap.pending_decision
-        if pending is not None and not services.decision_blocker(region, pending.point):
+        pending = row.decision_point_after
+        if (
+            action == "decision"
+            and pending is not None
+            and pending.point.code == code
+            and getattr(pending, "offers_form", False)
+        ):
+            latest = pending.latest.pk if pending.latest else 0
             pending.form = DecisionForm(
-                prefix=f"decision-{pending.point.code}",
+                prefix=f"decision-{code}",
                 region=region,
                 point=pending.point,
-                # The decision this page shows as the newest (already read for the track).
-                initial={"seen_decision": pending.latest.pk if pending.latest else 0},
+                # The newest decision the page showed when the form was opened: htmx swaps
+                # the form into a page that may be older than this request.
+                initial={"seen_decision": int(seen) if seen and seen.isdigit() else latest},
             )
+
+
+def roadmap_context(request, region, bound: dict | None = None, open_form=None) -> dict:
+    """The step track; for an editor, the form opened (``open_form``, see
+    ``opened_step_form``) or the one refused.
+
+    ``bound`` holds a submitted form (keyed like the forms below) so that its errors and
+    the text the user typed are shown in place of an empty form. Without either, the
+    track is rendered once per data version for each region, role and right to edit
+    (``track_html``); a page that answers a post renders it anew.
+    """
+    bound = bound or {}
+    can_edit = can_edit_region(request.user, region)
+    opened = opened_step_form(open_form) if can_edit else None
+    context = {"region": region, "can_edit": can_edit}
+    if not bound and opened is None and request.method == "GET":
+        # Read once for the page: its other cached panels use it too.
+        context["data_version"] = version = data_version()
+
+        def render_track():
+            # Without the request: no viewer's CSRF token can enter the cached track.
+            return render_to_string(
+                "regions/region_detail.html#track",
+                {
+                    "region": region,
+                    "roadmap": _offered_track(region, can_edit),
+                    "can_edit": can_edit,
+                },
+            )
+
+        parts = [region.pk, role_of(request.user), can_edit]
+        context["track_html"] = mark_safe(  # noqa: S308 - our own rendered, escaped template
+            fragments.cached("track", parts, render_track, version)
+        )
+        return context
+    roadmap = _offered_track(region, can_edit)
+    if opened is not None:
+        # Only htmx swaps the form into an older page; a whole page shows the newest.
+        seen = request.GET.get("seen") if request.htmx else None
+        _open_form(region, roadmap, *opened, seen=seen)
+    if can_edit:
         # A refused form stays on screen where it was sent from, even when the roadmap no
         # longer offers that action, so that nothing the user typed is lost.
         for row in roadmap.rows:
@@ -63,7 +136,8 @@ def roadmap_context(request, region, bound: dict | None = None) -> dict:
             point = row.decision_point_after
             if point is not None and ("decision", point.point.code) in bound:
                 point.form = bound[("decision", point.point.code)]
-    return {"region": region, "roadmap": roadmap, "can_edit": can_edit}
+    context["roadmap"] = roadmap
+    return context
 
 
 # The whole region page is composed above the steps (roadmap_site/national/views/regions.py)

@@ -19,6 +19,8 @@ def test_project_leader_records_go_after_2a_and_the_track_updates_in_place(
     # A marker on the window tells us later whether the page was reloaded.
     page.evaluate("window.__noReload = true")
 
+    # The form comes when its <details> is opened (htmx, without a reload).
+    page.locator("#decision-after-2a").get_by_text("Record the decision").click()
     form = page.locator("#decision-after-2a form")
     form.get_by_label("go on").check()
     form.get_by_label("Rationale").fill("Target group and shared goal agreed by all parties.")

@@ -81,6 +81,7 @@ def test_rpl1_builds_a_business_case_and_records_the_2b_decision(
     step = page.locator("#step-2b")
     step.get_by_label("What did this step produce?").fill("Two scenarios of ten clients.")
     step.get_by_role("button", name="Complete step").click()
+    page.locator("#decision-after-2b").get_by_text("Record the decision").click()
     decision = page.locator("#decision-after-2b form")
     decision.get_by_label("go on").check()
     decision.get_by_label("Rationale").fill("The pilot of ten is affordable for all.")

@@ -402,7 +402,8 @@ def waiting_for_decision(region):
 
 
 def _decision_forms(region, *clients):
-    page = reverse("regions:detail", args=[region.pk])
+    # The decision form comes when opened (?form=, the region page's step track).
+    page = reverse("regions:detail", args=[region.pk]) + "?form=decision-after-2a"
     action = reverse("steps:decide", args=[region.pk, "after-2a"])
     forms = []
     for client in clients:

@@ -28,7 +28,7 @@ from regions.submissions import submit_once
 from roadmap_site.spreadsheets import csv_response, xlsx_response
 from sessions.guard import review_texts
 from steps.models import RegionStep
-from steps.views.roadmap import region_page, roadmap_context
+from steps.views.roadmap import opened_step_form, region_page, roadmap_context
 
 from ..dashboard_cache import cached, region_key
 from ..exports import EXPORTS, ONE_SHEET, SHEET_TITLES
@@ -90,13 +90,14 @@ def region_list(request):
 
 #: The region page's forms behind a closed <details> that load when opened (htmx ``hx-get``
 #: of ``?form=<name>`` on toggle; without JavaScript the link renders the page with that
-#: form open); a refused one is put in the context by its view and comes back open.
+#: form open); a refused one is put in the context by its view and comes back open. The
+#: step track's forms are named by the steps (``opened_step_form``: ``start-2b``, …).
 LAZY_FORMS = ("hand-over", "context-event")
 
 
 @region_page
 def region_page_context(request, region, bound=None, open_form=None) -> dict:
-    context = roadmap_context(request, region, bound)
+    context = roadmap_context(request, region, bound, open_form=open_form)
     context["ownerships"] = region.ownerships.select_related("owner", "handed_over_by")
     context["members"] = (
         memberships_on(region_ids=[region.pk])
@@ -124,13 +125,14 @@ def region_page_context(request, region, bound=None, open_form=None) -> dict:
 @vary_on_headers("HX-Request")
 def region_detail(request, pk):
     region = get_region_for_user(request.user, pk)
-    if request.htmx and request.htmx.target == "roadmap":
-        return TemplateResponse(
-            request, "regions/region_detail.html#roadmap", roadmap_context(request, region)
-        )
     open_form = request.GET.get("form")
+    step_form = opened_step_form(open_form) is not None
+    if request.htmx and (request.htmx.target == "roadmap" or step_form):
+        # A step form opened with htmx: the track with it, which htmx picks it out of.
+        context = roadmap_context(request, region, open_form=open_form if step_form else None)
+        return TemplateResponse(request, "regions/region_detail.html#roadmap", context)
     context = region_page_context(
-        request, region, open_form=open_form if open_form in LAZY_FORMS else None
+        request, region, open_form=open_form if open_form in LAZY_FORMS or step_form else None
     )
     return TemplateResponse(request, "regions/region_detail.html", context)
 
