@@ -136,12 +136,15 @@ def test_pages_work_without_redis_and_documents_complete_when_it_returns(throwaw
             assert status == 200, path
             assert "Traceback" not in page
 
-        started = time.monotonic()
         client.request("/accounts/login/")  # fresh CSRF cookie for the POST
+        started = time.monotonic()
         status, document_path = client.post_location(region_path + "documents/step-report/1/")
         elapsed = time.monotonic() - started
         assert status == 302 and document_path.startswith("/documents/"), document_path
-        assert elapsed < 5, f"the request waited {elapsed:.1f} s on the stopped broker"
+        # Not a speed check: kombu's own reconnect loop would hold the request for minutes;
+        # sending once, briefly, answers in well under a second on an idle machine, and the
+        # margin is for a machine busy with the rest of the suite.
+        assert elapsed < 10, f"the request waited {elapsed:.1f} s on the stopped broker"
         status, page = client.request(document_path)
         assert status == 200 and "doc-queued" in page and "Queued" in page
 
