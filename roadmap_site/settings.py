@@ -388,7 +388,15 @@ ROADMAP_INVITATION_DAYS = env_int("ROADMAP_INVITATION_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("ROADMAP_PASSWORD_RESET_SECONDS", 60 * 60 * 24)
 
 # Pages must keep working when Redis is down, so the cache does not live in Redis.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process: the cached fragments are keyed by the data version read from the database,
+# so each process can keep its own. Room for the fragments of a few hundred sessions and
+# regions per role (Django's default, 300 entries, would churn the session pages).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 LOGGING = {
     "version": 1,
