@@ -70,3 +70,31 @@ def test_a_stakeholder_reads_the_portal_on_a_phone(page, live_server, demo, logi
     page.goto(f"{live_server.url}{reverse('agreements:portal')}")
     assert page.evaluate(WIDEST) <= 360
     assert page.get_by_role("button", name="Log out").is_visible()
+
+
+def test_a_note_coded_with_the_longest_code_fits_a_phone_in_dutch(page, live_server, demo, login):
+    """A code's path ("Theme › Subcode") and "every needed sector and level was present"
+    are longer than a phone is wide in Dutch: they wrap instead of widening the page."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from sessions.models import Code, FieldNote
+    from sessions.services import coding_create
+
+    with translation.override("nl"):
+        code = max(
+            Code.objects.filter(parent__isnull=False, retired=False).select_related("parent"),
+            key=lambda c: len(f"{c.parent.display_name} › {c.display_name}"),
+        )
+    note = FieldNote.objects.filter(session__region__name="Heuvelland").order_by("pk").first()
+    researcher = get_user_model().objects.get(username="researcher")
+    coding_create(note=note, code=code, quote=note.text.split(".")[0][:40], user=researcher)
+
+    page.set_viewport_size({"width": 360, "height": 844})
+    login("npl")
+    page.set_extra_http_headers({"Accept-Language": "nl"})
+    page.goto(f"{live_server.url}{note.session.get_absolute_url()}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator(".badge.code").count() > 0
+    assert page.evaluate(WIDEST) <= 360
